@@ -1,0 +1,378 @@
+"""HTML backend: a report page saved from a government site, reduced to the report itself.
+
+Steps: decode by the declared charset (checked against the bytes), parse with lxml, drop code
+and site chrome, find the article body, then write the body out line by line in document
+order with every data table read into a :class:`TableGrid` and rendered in place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+from .base import Document, LoadError, TableGrid
+from .charset import canonical_encoding, decode, detect_encoding, sniff_bom, sniff_utf16
+from .source import Source, read_source
+from .textutil import collapse_ws, join_pieces
+
+# ---- decoding -----------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_XML_ENCODING = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+_CHARSET_SCAN = 32 * 1024  # saved pages can carry long <head>s before the meta tag
+
+
+def declared_charset(data: bytes) -> str | None:
+    """Charset named by <meta charset>/http-equiv or an XML declaration (GB family → gb18030)."""
+    head = data[:_CHARSET_SCAN]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return canonical_encoding(m.group(1).decode("ascii", "replace")) if m else None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode a page; returns ``(markup, encoding)``.
+
+    BOM first; then strict UTF-8 if the bytes are valid UTF-8 with non-ASCII content, since
+    saved pages often keep a stale gb2312 meta after being re-encoded; then the declared
+    charset; then charset-normalizer.
+    """
+    bom = sniff_bom(data)
+    if bom is not None:
+        return decode(data[bom[1]:], bom[0].removesuffix("-sig"))[0], bom[0]
+    if b"\x00" in data:
+        utf16 = sniff_utf16(data)
+        if utf16 is None:
+            raise LoadError("the file contains binary data, not an HTML page")
+        return decode(data, utf16)[0], utf16
+    declared = declared_charset(data)
+    if declared in (None, "utf-8") or not data.isascii():
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    candidates = [e for e in (declared, detect_encoding(data)) if e and e != "utf-8"]
+    for encoding in candidates:
+        text, ok = decode(data, encoding)
+        if ok:
+            return text, encoding
+    # Nothing decodes cleanly: keep the best guess with the bad bytes replaced.
+    encoding = candidates[0] if candidates else "gb18030"
+    return decode(data, encoding)[0], encoding
+
+
+# ---- pruning ------------------------------------------------------------------------------
+
+_JUNK_TAGS = [
+    "script", "style", "noscript", "template", "iframe", "frame", "object", "embed", "applet",
+    "svg", "canvas", "audio", "video", "map", "button", "input", "select", "textarea", "link",
+    "meta", "head", "title",
+]  # fmt: skip
+_CHROME_TAGS = {"nav", "header", "footer", "aside", "form"}
+# id/class words of site furniture (matched at a word start, so "navbar", "header_line",
+# "footer-wrap", "bdsharebuttonbox", "crumbs" all hit). Pinyin: dqwz = 当前位置, weizhi = 位置.
+_CHROME_ATTR = re.compile(
+    r"(?<![a-z])(nav|menu|breadcrumb|crumb|foot|header|sidebar|side|share|bdshare|copyright|"
+    r"location|position|weizhi|dqwz|toolbar|tool|print|qrcode|erweima|ewm|search|login|"
+    r"friendlink|links|related|xgwj|xgxx|bottom|banner|skip|gotop|back)"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# An element that holds this share of the body's text is content, whatever its class says:
+# some CMSes wrap the article in id="printContent" or hide the text-version tab.
+_PROTECT_SHARE = 0.3
+_DESCEND_SHARE = 0.75  # the article body holds at least this share of the page's text
+
+_CJK = re.compile(r"[\u4e00-\u9fff\U00020000-\U0003ffff]")
+_BLOCK_TAGS = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "tr", "td", "th", "table", "thead", "tbody", "tfoot", "caption", "section", "article",
+    "main", "blockquote", "pre", "address", "center", "hr", "figure", "figcaption", "header",
+    "footer", "nav", "aside", "form", "fieldset", "legend", "details", "summary", "body", "html",
+}  # fmt: skip
+_SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+
+
+def _drop_junk(soup: BeautifulSoup) -> None:
+    for tag in soup.find_all(_JUNK_TAGS):
+        tag.decompose()
+    for s in soup.find_all(string=lambda s: isinstance(s, _SKIP_STRINGS)):
+        s.extract()
+
+
+def _weights(root: Tag) -> dict[int, int]:
+    """Chinese characters of non-link text under each element (keyed by id), in one pass."""
+    weights: dict[int, int] = {}
+    for s in root.find_all(string=True):
+        n = len(_CJK.findall(s))
+        if not n:
+            continue
+        chain: list[int] = []
+        for parent in s.parents:
+            if parent.name == "a":
+                break  # menus and link lists are links; report text is not
+            chain.append(id(parent))
+            if parent is root:
+                for key in chain:
+                    weights[key] = weights.get(key, 0) + n
+                break
+    return weights
+
+
+def find_article(root: Tag, weights: dict[int, int]) -> Tag:
+    """The smallest element still holding most of the page's non-link Chinese text."""
+    total = weights.get(id(root), 0)
+    cur = root
+    while True:
+        children = [c for c in cur.children if isinstance(c, Tag)]
+        best = max(children, key=lambda c: weights.get(id(c), 0), default=None)
+        if best is None or weights.get(id(best), 0) < _DESCEND_SHARE * total:
+            return cur
+        if best.name == "table" and not _is_layout_table(best):
+            return cur  # a data table is read whole, never entered
+        cur = best
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in _CHROME_TAGS:
+        return True
+    if tag.has_attr("hidden") or _HIDDEN_STYLE.search(tag.get("style") or ""):
+        return True
+    cls = tag.get("class") or []
+    attr = " ".join(cls if isinstance(cls, list) else [cls]) + " " + str(tag.get("id") or "")
+    return bool(_CHROME_ATTR.search(attr.lower()))
+
+
+def _drop_chrome(body: Tag, weights: dict[int, int]) -> None:
+    protect = _PROTECT_SHARE * weights.get(id(body), 0)
+    for tag in body.find_all(True):
+        if tag.decomposed or tag.parent is None:
+            continue  # inside an element already dropped
+        if _is_chrome(tag) and weights.get(id(tag), 0) <= protect and not _has_data_table(tag):
+            tag.decompose()
+
+
+# Lines of site furniture. Strong markers never occur in a report; weak ones only end a line
+# when they start it or make up most of a short one.
+_STRONG_CHROME = re.compile(r"网站标识码|ICP[备证]|公网安备|京公网|技术支持[:：]|Copyright|版权所有\s*[:：©(（]")
+_WEAK_CHROME = re.compile(
+    r"^(版权所有|主办单位|承办单位|主办[:：]|承办[:：]|联系我们|网站地图|当前位置|您现在的位置|您的位置|"
+    r"打印本页|关闭窗口|【?打印】?|【?关闭】?|分享到|扫一扫|浏览次数|访问量|返回顶部|上一篇|下一篇|"
+    r"字号|字体[:：]|无障碍|长者模式)"
+)
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for a text line that is site furniture (ICP number, copyright, breadcrumb...)."""
+    if _STRONG_CHROME.search(line):
+        return len(line) < 300
+    return bool(_WEAK_CHROME.match(line)) and len(line) < 80
+
+
+# ---- tables -------------------------------------------------------------------------------
+
+_MAX_COLSPAN = 200
+
+
+def _rows(table: Tag) -> list[Tag]:
+    rows = []
+    for child in table.find_all(True, recursive=False):
+        if child.name == "tr":
+            rows.append(child)
+        elif child.name in ("thead", "tbody", "tfoot"):
+            rows.extend(child.find_all("tr", recursive=False))
+    return rows
+
+
+def _cells(tr: Tag) -> list[Tag]:
+    return tr.find_all(("td", "th"), recursive=False)
+
+
+def _span(cell: Tag, attr: str) -> int:
+    m = re.match(r"\s*(\d+)", str(cell.get(attr) or ""))
+    return int(m.group(1)) if m else 1
+
+
+def _has_data_table(tag: Tag) -> bool:
+    return any(len(_rows(t)) >= 2 for t in tag.find_all("table"))
+
+
+def _is_layout_table(table: Tag) -> bool:
+    """Tables that lay out a page or box a text (nested data table, one column) are not data."""
+    rows = _rows(table)
+    if not rows:
+        return True
+    if all(len(_cells(tr)) <= 1 and all(_span(td, "colspan") <= 1 for td in _cells(tr)) for tr in rows):
+        return True
+    return any(len(_rows(inner)) >= 2 for inner in table.find_all("table"))
+
+
+def read_table(table: Tag) -> TableGrid:
+    """A ``<table>`` as a grid, rowspan/colspan expanded (origin at each cell's top-left)."""
+    rows = _rows(table)
+    n_rows = len(rows)
+    cover: dict[tuple[int, int], tuple[str, bool]] = {}
+    width = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in _cells(tr):
+            while (r, c) in cover:
+                c += 1
+            rowspan = _span(td, "rowspan")
+            rowspan = n_rows - r if rowspan == 0 else min(max(rowspan, 1), n_rows - r)
+            colspan = min(max(_span(td, "colspan"), 1), _MAX_COLSPAN)
+            text = cell_text(td)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    cover[(r + dr, c + dc)] = (text, dr == 0 and dc == 0)
+            c += colspan
+        width = max(width, c)
+    width = max([width] + [c + 1 for (_, c) in cover])
+    cells = [[cover.get((r, c), ("", False))[0] for c in range(width)] for r in range(n_rows)]
+    origin = [[cover.get((r, c), ("", False))[1] for c in range(width)] for r in range(n_rows)]
+    return TableGrid(cells=cells, origin=origin)
+
+
+def cell_text(cell: Tag) -> str:
+    """A cell's text: inline pieces glued as written, its lines joined without spaces in Chinese."""
+    out = _Writer(in_cell=True)
+    out.walk(cell)
+    out.flush()
+    return join_pieces(out.lines)
+
+
+# ---- writing text -------------------------------------------------------------------------
+
+
+class _Writer:
+    """Walks a subtree, producing lines in document order and collecting data tables."""
+
+    def __init__(self, in_cell: bool = False) -> None:
+        self.in_cell = in_cell
+        self.lines: list[str] = []
+        self.is_table_line: list[bool] = []
+        self.tables: list[TableGrid] = []
+        self._buf: list[str] = []
+
+    def flush(self) -> None:
+        if self._buf:
+            line = collapse_ws("".join(self._buf)).strip()
+            self._buf = []
+            if line:
+                self.lines.append(line)
+                self.is_table_line.append(False)
+
+    def walk(self, node: Tag) -> None:
+        # Explicit stack: Word pages nest deeply enough to worry about recursion limits.
+        stack: list[object] = [node]
+        while stack:
+            item = stack.pop()
+            if item is _FLUSH:
+                self.flush()
+            elif isinstance(item, NavigableString):
+                if isinstance(item, _SKIP_STRINGS):
+                    continue
+                s = str(item)
+                # Whitespace-only text holding a line break is source formatting between tags;
+                # kept, it would split numbers that Word writes as <span>1</span>\n<span>66</span>.
+                if s.strip() or ("\n" not in s and "\r" not in s):
+                    self._buf.append(s)
+            elif isinstance(item, Tag):
+                if item.name == "table" and item is not node:
+                    self._table(item)
+                elif item.name in _BLOCK_TAGS:
+                    self.flush()
+                    stack.append(_FLUSH)
+                    stack.extend(reversed(list(item.children)))
+                else:
+                    stack.extend(reversed(list(item.children)))
+
+    def _table(self, table: Tag) -> None:
+        self.flush()
+        if _is_layout_table(table) and not self.in_cell:
+            for tr in _rows(table):
+                for td in _cells(tr):
+                    self.walk(td)
+                    self.flush()
+            return
+        grid = read_table(table)
+        if not any(t for row in grid.cells for t in row):
+            return
+        if self.in_cell:
+            # A table nested in a data cell: its rows become lines of the cell's text.
+            for row in grid.cells:
+                self.lines.append(" ".join(t for t in row if t))
+                self.is_table_line.append(False)
+            return
+        self.tables.append(grid)
+        for line in grid.render_lines():
+            if line.strip():
+                self.lines.append(line)
+                self.is_table_line.append(True)
+
+
+_FLUSH = object()
+
+
+# ---- the page -----------------------------------------------------------------------------
+
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |--)\s*")
+_TITLE_ATTR = re.compile(r"title", re.I)
+_MIN_CJK = 50
+
+
+def title_hint(soup: BeautifulSoup) -> str | None:
+    """The report's title: CMS ArticleTitle meta, a heading/title element, else <title>'s first part."""
+    candidates: list[str] = []
+    meta = soup.find("meta", attrs={"name": re.compile(r"^(ArticleTitle|title)$", re.I)})
+    if meta is not None and meta.get("content"):
+        candidates.append(str(meta["content"]))
+    for tag in soup.find_all(["h1", "h2", "h3"]) + soup.find_all(class_=_TITLE_ATTR) + soup.find_all(id=_TITLE_ATTR):
+        if tag.name not in ("title", "meta"):
+            candidates.append(tag.get_text("", strip=True))
+    page_title = soup.title.get_text(strip=True) if soup.title else ""
+    candidates += _TITLE_SPLIT.split(page_title)
+    candidates = [collapse_ws(c).strip() for c in candidates]
+    candidates = [c for c in candidates if 4 <= len(c) <= 150]
+    for c in candidates:
+        if "报告" in c:
+            return c
+    first = _TITLE_SPLIT.split(page_title)[0]
+    return first or None
+
+
+def _is_report(text: str) -> bool:
+    return "信息公开" in text and len(_CJK.findall(text)) >= _MIN_CJK
+
+
+def _render(body: Tag) -> tuple[str, list[TableGrid]]:
+    writer = _Writer()
+    writer.walk(body)
+    writer.flush()
+    kept = [
+        line
+        for line, in_table in zip(writer.lines, writer.is_table_line, strict=True)
+        if in_table or not is_chrome_line(line)
+    ]
+    return "\n".join(kept), writer.tables
+
+
+def load_html(path_or_bytes: Source) -> Document:
+    """Load a saved report page: article text only, tables as TAB-separated grid rows.
+
+    Raises :class:`LoadError` if the page holds no report text (no 信息公开 and fewer than
+    ~50 Chinese characters once site chrome is gone).
+    """
+    markup, encoding = decode_html(read_source(path_or_bytes))
+    soup = BeautifulSoup(markup, "lxml")
+    title = title_hint(soup)
+    _drop_junk(soup)
+    root = soup.body or soup
+    weights = _weights(root)
+    article = find_article(root, weights)
+    # If the article guess lost the report (odd markup), fall back to the whole page.
+    for body in (article, root) if article is not root else (root,):
+        _drop_chrome(body, weights)
+        text, tables = _render(body)
+        if _is_report(text):
+            return Document(text=text, format="html", encoding=encoding, title_hint=title, tables=tables)
+    raise LoadError("no government information-disclosure report text was found in this HTML page")

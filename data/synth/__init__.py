@@ -1,0 +1,1 @@
+"""Synthetic labelled reports: realistic content, every layout, exact gold."""

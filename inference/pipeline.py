@@ -1,0 +1,91 @@
+"""The parsing pipeline: load → normalise → sections → meta → tables → narrative → checks → record."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from gongkai.data.loaders.base import Document
+from gongkai.data.normalize import normalize
+from gongkai.data.record import Issue, Record, Source
+from gongkai.inference.checks import check_tables
+from gongkai.inference.meta import extract_meta
+from gongkai.inference.narrative import narrative_checks, segment_by_headings
+from gongkai.inference.repair import fill_unknowns, repair_ocr_digits
+from gongkai.inference.sections import find_sections
+from gongkai.inference.tables import read_tables
+
+
+class NotAReportError(ValueError):
+    """The input was read but holds no disclosure report."""
+
+
+def parse_document(doc: Document, *, ocr: bool | None = None, require_report: bool = True) -> Record:
+    """Turn a loaded :class:`Document` into the checked record.
+
+    ``ocr`` enables digit-level repair; by default it follows ``doc.from_ocr``.
+    With ``require_report`` a text with no sign of a disclosure report raises
+    :class:`NotAReportError` instead of returning an empty record.
+    """
+    norm = normalize(doc.text)
+    text = norm.text
+    sections = find_sections(text)
+    meta = extract_meta(text, doc.title_hint)
+    template_hint = "2019" if meta.year is not None and meta.year <= 2019 else None
+    state = read_tables(text, sections, template_hint)
+    tv = state.tables
+    tv.from_ocr = doc.from_ocr if ocr is None else ocr
+    if require_report and not _looks_like_report(text, sections, tv.found, meta.title):
+        raise NotAReportError("no government information-disclosure report found in the text")
+    issues: list[Issue] = list(state.issues)
+    issues += fill_unknowns(tv)
+    if tv.from_ocr:
+        issues += repair_ocr_digits(tv, state.printed)
+        issues += fill_unknowns(tv)
+    issues += check_tables(tv)
+    for name in ("active_disclosure", "applications", "review_litigation"):
+        if name not in tv.found:
+            issues.append(Issue(code=f"{name}.not_found", severity="warning", cells=[],
+                                message=f"table {name} was not found in the report"))
+    if meta.year is None:
+        issues.append(Issue(code="meta.year_missing", severity="warning", message="the report's year was not found"))
+    if meta.organization is None:
+        issues.append(Issue(code="meta.organization_missing", severity="warning",
+                            message="the reporting organization was not found"))
+    issues += narrative_checks(text, sections, tv)
+    template = tv.template if tv.found else "unknown"
+    return Record(
+        source=Source(
+            path=doc.path,
+            sha256=doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+            format=doc.format,  # type: ignore[arg-type]
+            pages=doc.pages,
+            encoding=doc.encoding,
+        ),
+        meta=meta,
+        template=template,
+        sections=sections,
+        tables=tv.to_nested(),
+        segments=segment_by_headings(text, sections),
+        issues=issues,
+        text=text,
+    )
+
+
+def _looks_like_report(text: str, sections: list, found: set[str], title: str | None) -> bool:
+    if found or len(sections) >= 2 or title:
+        return True
+    head = text[:5000]
+    return "政府信息公开" in head and ("年度报告" in head or "主动公开" in head)
+
+
+def parse_text(text: str, *, path: str = "<text>", fmt: str = "txt", **kwargs) -> Record:
+    """Parse report text that is already decoded."""
+    return parse_document(Document(text=text, format=fmt, path=path), **kwargs)
+
+
+def parse_file(path: str | Path, **kwargs) -> Record:
+    """Load any supported file and parse it. Raises LoadError / NotAReportError on bad input."""
+    from gongkai.data.loaders import load
+
+    return parse_document(load(Path(path)), **kwargs)

@@ -1,0 +1,112 @@
+"""Sections: find the six headings of the national format, whatever their numbering style.
+
+A heading is a line (or the start of a line, when the heading is merged into the text)
+that reads as one of the six section titles, numbered 一、/ 第一部分 / 1. / markdown ``#``
+/ bold ``**`` or not numbered at all. Titles are recognised by their key words, so a wrong
+number (二、 on the applications section) still gives the right section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.data.record import Section
+
+_NUMERALS = "一二三四五六七八九十"
+_PREFIX = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*"
+    r"(?P<num>[一二三四五六七八九十]{1,2}\s*[、.．,，]|第[一二三四五六七八九十]{1,2}部分\s*[、:：.]?|"
+    r"[1-6]\s*[、.．](?!\d)|[(（]?[一二三四五六][)）])?\s*"
+)
+_MAX_TITLE = 30
+
+# Key words of each section's title, in the order tried; (required, forbidden) regexes.
+_TITLE_RULES: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
+    1: (re.compile(r"^(?:总体情况|总体概况|概述|基本情况|工作概况|总体工作情况)"), None),
+    2: (re.compile(r"^主动公开(?:政府)?信息(?:的)?(?:情况|工作)?$|^主动公开情况$"), None),
+    3: (re.compile(r"(?:收到和处理|收到与处理|依申请公开).{0,12}(?:申请)?.{0,4}情况$"), None),
+    4: (re.compile(r"行政复议.{0,6}行政诉讼|复议.{0,3}诉讼情况"), None),
+    5: (re.compile(r"(?:存在的?(?:主要)?问题|主要问题).{0,8}(?:改进|整改|措施|情况)|^存在的?(?:主要)?问题$"), None),
+    6: (re.compile(r"^其他需要报告的?(?:事项|情况)|^其他事项$|^其他需要说明的事项"), None),
+}
+
+
+@dataclass
+class HeadingHit:
+    number: int
+    title: str
+    start: int  # offset of the heading line
+    body_start: int  # first character after the heading
+
+
+def _numeral(num: str | None) -> int | None:
+    if not num:
+        return None
+    for i, ch in enumerate(_NUMERALS, start=1):
+        if ch in num:
+            return i
+    digits = re.search(r"\d", num)
+    return int(digits.group()) if digits else None
+
+
+def _match_title(candidate: str) -> int | None:
+    c = re.sub(r"[\s*_#:：。]+$", "", candidate).strip("*_ ")
+    c = re.sub(r"\s+", "", c)
+    for n, (req, _forbid) in _TITLE_RULES.items():
+        if req.search(c):
+            return n
+    return None
+
+
+def _heading_in_line(line: str) -> tuple[int, str, int] | None:
+    """(section number, title, length of the heading part) when ``line`` starts with a heading."""
+    m = _PREFIX.match(line)
+    num_text = m.group("num") if m else None
+    rest_start = m.end() if m else 0
+    rest = line[rest_start:]
+    if num_text and num_text.startswith(("(", "（")):
+        return None  # (一) is a sub-heading inside a section, never one of the six
+    arabic = bool(num_text and num_text[0].isdigit())
+    # Whole line is the title (bare heading or numbered heading).
+    title_text = rest.strip()
+    if 0 < len(title_text) <= _MAX_TITLE:
+        n = _match_title(title_text)
+        # Arabic numbering is common for sub-items ("1、主动公开情况"): trust it only when it
+        # agrees with the title.
+        if n is not None and arabic and _numeral(num_text) != n:
+            return None
+        if n is not None and (num_text or len(title_text) <= 20):
+            return n, title_text.strip("*_ #"), len(line)
+    # Heading merged into the text: a numbered title followed by the body on the same line.
+    if num_text and not arabic and _numeral(num_text) is not None:
+        for cut in re.finditer(r"[。：:；\s]|(?<=情况)|(?<=事项)", rest[: _MAX_TITLE + 2]):
+            n = _match_title(rest[: cut.start()])
+            if n is not None:
+                return n, rest[: cut.start()].strip("*_ #"), rest_start + cut.start()
+    return None
+
+
+def find_sections(text: str) -> list[Section]:
+    """The six sections (those found) with offsets, in ascending order of their number."""
+    hits: list[HeadingHit] = []
+    pos = 0
+    last = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip() or len(line) > 400:
+            continue
+        found = _heading_in_line(line)
+        if found is None:
+            continue
+        n, title, head_len = found
+        if n <= last:
+            continue  # a section appears once, in order; a later repeat is a mention
+        hits.append(HeadingHit(n, title, line_start, line_start + head_len))
+        last = n
+    sections: list[Section] = []
+    for i, h in enumerate(hits):
+        end = hits[i + 1].start if i + 1 < len(hits) else len(text)
+        sections.append(Section(number=h.number, title=h.title, start=h.start, end=max(end, h.start)))
+    return sections

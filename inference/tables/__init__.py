@@ -1,0 +1,110 @@
+"""Tables: find the three standard tables' regions and read them (thin front, camelot-style)."""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.data.record import Section, TableValues
+from gongkai.inference.tables.readers import (
+    detect_active_template,
+    read_active,
+    read_applications,
+    read_review,
+)
+from gongkai.inference.tables.rows import ReadState, place_ambiguous
+
+__all__ = ["ReadState", "read_tables", "table_regions"]
+
+# Anchors that start each table when its section heading is missing or misplaced.
+_ACTIVE_START = re.compile(r"第二十条第\s*\(\s*[一1]\s*\)\s*项|信息内容\s*\t?\s*本年(?:制发|新制作)")
+_APP_START = re.compile(r"勾稽关系|申请人情况|本年新收政府信息公开申请")
+_REVIEW_START = re.compile(r"行政复议[\s|]*\t?[\s|]*(?:行政诉讼|结果)")
+_APP_END = re.compile(r"结转下年度继续办理[^\n]*")
+_NARRATIVE_LINE = re.compile(r"[^\n]{60,}")
+
+
+def _section(sections: list[Section], n: int) -> Section | None:
+    return next((s for s in sections if s.number == n), None)
+
+
+def table_regions(text: str, sections: list[Section]) -> dict[str, tuple[int, int]]:
+    """Character ranges holding each table, from the sections or, failing them, anchors."""
+    regions: dict[str, tuple[int, int]] = {}
+    s2, s3, s4, s5 = (_section(sections, n) for n in (2, 3, 4, 5))
+    app_anchor = _APP_START.search(text)
+    review_anchor = None
+    if app_anchor:
+        app_end = _APP_END.search(text, app_anchor.start())
+        review_anchor = _REVIEW_START.search(text, app_end.end() if app_end else app_anchor.end())
+    # Active disclosure.
+    if s2 is not None:
+        end = s3.start if s3 is not None else (app_anchor.start() if app_anchor else s2.end)
+        regions["active_disclosure"] = (s2.start, min(s2.end, end) if s3 is None else end)
+    else:
+        m = _ACTIVE_START.search(text)
+        if m:
+            stop = app_anchor.start() if app_anchor and app_anchor.start() > m.start() else len(text)
+            regions["active_disclosure"] = (m.start(), stop)
+    # Applications.
+    if s3 is not None:
+        start = s3.start
+        end = s4.start if s4 is not None else s3.end
+        if app_anchor and app_anchor.start() < start and (s2 is None or app_anchor.start() > s2.start):
+            start = app_anchor.start()  # the heading came after the table (merged or misplaced)
+        regions["applications"] = (start, end)
+    elif app_anchor:
+        end = review_anchor.start() if review_anchor else (s4.start if s4 else len(text))
+        regions["applications"] = (app_anchor.start(), end)
+    # Review and litigation.
+    if s4 is not None:
+        end = s5.start if s5 is not None else s4.end
+        regions["review_litigation"] = (s4.start, end)
+    elif review_anchor:
+        end = s5.start if s5 is not None and s5.start > review_anchor.start() else len(text)
+        regions["review_litigation"] = (review_anchor.start(), end)
+    # A region never runs into long narrative after the table: cut at the first long line
+    # that follows the last number-bearing line (narrative numbers must not be read as cells).
+    for name, (a, b) in list(regions.items()):
+        regions[name] = (a, _trim_narrative(text, a, b))
+    return regions
+
+
+def _trim_narrative(text: str, a: int, b: int) -> int:
+    """End of the table part of ``text[a:b]``: before trailing paragraphs of prose."""
+    pos = b
+    # Walk back over trailing prose lines (long lines with sentence punctuation).
+    while pos > a:
+        line_start = text.rfind("\n", a, pos - 1) + 1
+        line = text[line_start:pos].strip()
+        if not line:
+            pos = line_start - 1 if line_start > a else a
+            continue
+        if len(line) >= 40 and ("。" in line or "，" in line) and "\t" not in line:
+            pos = line_start - 1 if line_start > a else a
+            continue
+        break
+    return max(pos, a)
+
+
+def read_tables(text: str, sections: list[Section], template_hint: str | None = None) -> ReadState:
+    """Read all three tables from the record text; unknown cells are None, placements done."""
+    regions = table_regions(text, sections)
+    tv = TableValues()
+    if "active_disclosure" in regions:
+        a, b = regions["active_disclosure"]
+        template = detect_active_template(text[a:b])
+    else:
+        template = None
+    if template is None:
+        template = "2019" if template_hint == "2019" else "2021"
+    tv.template = template
+    state = ReadState(tables=tv)
+    if "active_disclosure" in regions:
+        read_active(state, text, *regions["active_disclosure"])
+    if "applications" in regions:
+        read_applications(state, text, *regions["applications"])
+    if "review_litigation" in regions:
+        read_review(state, text, *regions["review_litigation"])
+    if state.ambiguous:
+        place_ambiguous(state)
+    return state

@@ -1,0 +1,109 @@
+"""Assign label/number groups to a table's printed rows.
+
+Rows are matched by their printed labels — first by containment (fast and exact on clean
+text), then by fuzzy matching (rapidfuzz) for labels broken or misread by OCR — and the
+assignment keeps the printed order (a monotone alignment solved by dynamic programming), so
+that a group whose label is unreadable still lands on the row its position implies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gongkai.inference.layout import Group
+from rapidfuzz import fuzz
+
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|[①-⑩])")
+_PAREN_NOTE = re.compile(r"\([^)]*\)")
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+_UNLABELLED_SCORE = 58.0  # a group with no readable label may still fill a row by position
+_MIN_SCORE = 55.0
+
+
+def core_label(label: str) -> str:
+    """The distinctive words of a printed row label: no enumerator, note or punctuation."""
+    s = _ENUM.sub("", label.strip())
+    s = _PAREN_NOTE.sub("", s) or s
+    return _PUNCT.sub("", s)
+
+
+def squash(text: str) -> str:
+    """Text with spaces and punctuation removed, for containment tests."""
+    return _PUNCT.sub("", text)
+
+
+@dataclass(frozen=True)
+class RowTarget:
+    key: str
+    core: str
+
+
+def _contained_score(label: str, target: RowTarget) -> float:
+    """Score of a row whose label is printed whole in the group's label text, else 0."""
+    idx = label.rfind(target.core)
+    if idx < 0:
+        return 0.0
+    # Closer to the end (the numbers) and longer is better: "其他" inside
+    # "其他法律行政法规禁止公开" loses to the longer row label.
+    tail = len(label) - (idx + len(target.core))
+    return 100.0 + min(len(target.core), 20) - min(tail, 40) * 0.5
+
+
+def _fuzzy_score(label: str, target: RowTarget) -> float:
+    """Fuzzy similarity of the label text nearest the numbers to a row label (OCR damage)."""
+    if len(target.core) <= 2:
+        return 0.0
+    tail_text = label[-(len(target.core) + 12) :]
+    return float(fuzz.partial_ratio(target.core, tail_text))
+
+
+def _group_scores(label: str, targets: Sequence[RowTarget]) -> list[float]:
+    """Scores of one group against every row; fuzzy matching only when nothing is contained."""
+    if not label:
+        return [_UNLABELLED_SCORE] * len(targets)
+    contained = [_contained_score(label, t) for t in targets]
+    # A long row label printed whole settles it; a short one ("其他", "总计") also occurs
+    # inside other labels and headers, so fuzzy evidence is weighed beside it.
+    if any(s > 0 and len(t.core) >= 4 for s, t in zip(contained, targets, strict=True)):
+        return contained
+    return [max(c, _fuzzy_score(label, t)) for c, t in zip(contained, targets, strict=True)]
+
+
+def assign_rows(groups: Sequence[Group], targets: Sequence[RowTarget]) -> dict[int, int]:
+    """Monotone best assignment of groups to rows: returns {group index: target index}."""
+    n, m = len(groups), len(targets)
+    if n == 0 or m == 0:
+        return {}
+    score = [_group_scores(squash(g.label), targets) for g in groups]
+    neg = float("-inf")
+    # dp[i][j]: best total using groups[:i] and targets[:j]
+    dp = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(0, m + 1):
+            best, how = dp[i - 1][j], 1  # skip group i-1
+            if j > 0:
+                if dp[i][j - 1] > best:
+                    best, how = dp[i][j - 1], 2  # skip row j-1
+                s = score[i - 1][j - 1]
+                if s >= _MIN_SCORE:
+                    v = dp[i - 1][j - 1] + s - 50.0
+                    if v > best:
+                        best, how = v, 3
+            dp[i][j] = best if best != neg else 0.0
+            back[i][j] = how
+    out: dict[int, int] = {}
+    i, j = n, m
+    while i > 0:
+        how = back[i][j] if j > 0 else 1
+        if how == 3:
+            out[i - 1] = j - 1
+            i, j = i - 1, j - 1
+        elif how == 2:
+            j -= 1
+        else:
+            i -= 1
+    return out

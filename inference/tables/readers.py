@@ -1,0 +1,146 @@
+"""Readers for the three standard tables, one function each, over a stretch of text."""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.data.form import (
+    REVIEW_COLS,
+    REVIEW_GROUPS,
+    Template,
+    active_rows,
+    application_rows,
+    review_rows,
+)
+from gongkai.inference.layout import Group, tokenize_groups
+from gongkai.inference.tables.matching import RowTarget, assign_rows, core_label
+from gongkai.inference.tables.rows import ReadState, fill_row
+
+_TEMPLATE_2019 = re.compile(r"新制作|新公开数量|对外公开总数")
+_TEMPLATE_2021 = re.compile(r"制发件数|废止件数|现行有效")
+
+
+def detect_active_template(text: str) -> Template | None:
+    """2019 or 2021 from the active-disclosure table's column headers, None if neither shows."""
+    squashed = re.sub(r"\s+", "", text)
+    if _TEMPLATE_2019.search(squashed):
+        return "2019"
+    if _TEMPLATE_2021.search(squashed):
+        return "2021"
+    return None
+
+
+def _split_runs(groups: list[Group], width: int) -> list[Group]:
+    """Split a run that holds several whole rows (labels lost) into one group per row."""
+    out: list[Group] = []
+    for g in groups:
+        nums = g.numbers
+        if len(nums) >= 2 * width and len(nums) % width == 0 and len(g.cells) == len(nums):
+            for i in range(0, len(nums), width):
+                out.append(Group(label=g.label if i == 0 else "", cells=list(nums[i : i + width]),
+                                 start=nums[i].start, end=nums[i + width - 1].end))
+        else:
+            out.append(g)
+    return out
+
+
+# The 2019 form prints decisions as 上一年项目数量 | 本年增/减 | 处理决定数量 and fees without an
+# amount; these rows of that form have no key in the record and are read only to be skipped.
+_EXTRA_2019_ROWS = (RowTarget("_other_services", "其他对外管理服务事项"), RowTarget("_procurement", "政府集中采购"))
+_PROJECT_COLS = re.compile(r"上一年项目数量|本年增")
+_DECISION_COL = re.compile(r"处理决定数量")
+_FEE_AMOUNT = re.compile(r"收费金额")
+
+
+def read_active(state: ReadState, text: str, start: int, end: int) -> None:
+    """Section 2's table: documents (3 columns), decisions and fees (1 column each)."""
+    rows = active_rows(state.tables.template)
+    groups = tokenize_groups(text, start, end)
+    targets = [RowTarget(r.key, core_label(r.label)) for r in rows]
+    # 规范性文件 is printed with or without 行政; the shorter form is contained in both.
+    targets[1] = RowTarget("normative_documents", "规范性文件")
+    targets = targets[:3] + [_EXTRA_2019_ROWS[0]] + targets[3:] + [_EXTRA_2019_ROWS[1]]
+    assignment = assign_rows(groups, targets)
+    if not assignment:
+        return
+    state.tables.found.add("active_disclosure")
+    by_key = {targets[t].key: groups[g] for g, t in assignment.items()}
+    header = ""  # the column headers in force for the row being read
+    for gi, g in enumerate(groups):
+        if _PROJECT_COLS.search(g.label) or _DECISION_COL.search(g.label) or _FEE_AMOUNT.search(g.label):
+            header = g.label
+        key = targets[assignment[gi]].key if gi in assignment else None
+        if key in ("licensing", "punishment", "coercion") and _PROJECT_COLS.search(header):
+            # 上一年项目数量 | 本年增/减 | 处理决定数量: the decisions are the last column.
+            nums = g.numbers
+            by_key[key] = Group(label=g.label, cells=nums[-1:] if len(nums) >= 3 else [])
+        elif key == "fees" and _PROJECT_COLS.search(header) and not _FEE_AMOUNT.search(header):
+            by_key.pop("fees", None)  # the form gives project counts here, not an amount
+    for r in rows:
+        keys = [f"active_disclosure.{r.key}.{c}" for c in r.columns]
+        if r.key in by_key:
+            fill_row(state, keys, by_key[r.key])
+        else:
+            for k in keys:
+                state.set_cell(k, None)
+    fee_key = "active_disclosure.fees.amount"
+    if state.tables.values.get(fee_key) is not None:
+        state.tables.values[fee_key] = float(state.tables.values[fee_key])  # type: ignore[arg-type]
+
+
+def read_applications(state: ReadState, text: str, start: int, end: int) -> None:
+    """Section 3's table: 25 rows (23 when (六)其他处理 is one row) × 7 applicant columns."""
+    split_rows = application_rows(True)
+    single = application_rows(False)
+    # One target list holding both forms of (六): the alignment picks what was printed.
+    union = list(split_rows[:20]) + [single[20]] + list(split_rows[20:])
+    targets = [RowTarget(r.key, core_label(r.label)) for r in union]
+    targets = [RowTarget(t.key, "其他处理") if t.key == "other.total" else t for t in targets]
+    groups = _split_runs(tokenize_groups(text, start, end), 7)
+    # Whole table printed as one run of numbers: take rows by position.
+    total_nums = sum(len(g.numbers) for g in groups)
+    assignment = assign_rows(groups, targets)
+    if not assignment:
+        return
+    matched = {union[t].key for t in assignment.values()}
+    other_split = not ("other.total" in matched and not matched & {"other.no_correction", "other.unpaid_fee"})
+    state.tables.other_split = other_split
+    state.tables.found.add("applications")
+    by_key = {union[t].key: groups[g] for g, t in assignment.items()}
+    rows = application_rows(other_split)
+    if len(by_key) < len(rows) // 2 and total_nums == 7 * len(rows):
+        flat = [c for g in groups for c in g.numbers]
+        by_key = {r.key: Group(label="", cells=flat[7 * i : 7 * i + 7]) for i, r in enumerate(rows)}
+    for r in rows:
+        keys = [f"applications.{r.key}.{c}" for c in r.columns]
+        if r.key in by_key:
+            fill_row(state, keys, by_key[r.key])
+        else:
+            for k in keys:
+                state.set_cell(k, None)
+
+
+def read_review(state: ReadState, text: str, start: int, end: int) -> None:
+    """Section 4's table: 15 numbers, 3 groups × (维持, 纠正, 其他, 尚未审结, 总计)."""
+    groups = tokenize_groups(text, start, end)
+    if not groups:
+        return
+    keys = [f"review_litigation.{g}.{c}" for g in REVIEW_GROUPS for c in REVIEW_COLS]
+    state.tables.found.add("review_litigation")
+    total = sum(len(g.numbers) for g in groups)
+    if total == 15 or len(groups) == 1:
+        merged = Group(label=groups[0].label, lead_empty=groups[0].lead_empty)
+        for g in groups:
+            merged.cells.extend(g.cells if len(groups) == 1 else g.numbers)
+        fill_row(state, keys, merged)
+        return
+    targets = [RowTarget(r.key, core_label(r.label)) for r in review_rows()]
+    assignment = assign_rows(groups, targets)
+    assigned = {t: g for g, t in assignment.items()}
+    for ti, group_key in enumerate(REVIEW_GROUPS):
+        gkeys = [f"review_litigation.{group_key}.{c}" for c in REVIEW_COLS]
+        if ti in assigned:
+            fill_row(state, gkeys, groups[assigned[ti]])
+        else:
+            for k in gkeys:
+                state.set_cell(k, None)
