@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,20 @@ from typing import Any
 from gongkai.data.record import Record, TableValues
 
 TABLES = ("active_disclosure", "applications", "review_litigation")
+
+# A cell key as gold files and issues write it: table.row[.sub].col
+_CELL_KEY = re.compile(r"(?:active_disclosure|applications|review_litigation)(?:\.[A-Za-z_]+)+")
+# published_inconsistencies name relations by their number in report-schema.md.
+_RELATION_CODES = {1: "row_total", 2: "column_total", 3: "balance", 4: "group_total"}
+
+
+@dataclass(frozen=True)
+class GoldSegment:
+    """One gold narrative segment: its topic, source text and problem categories."""
+
+    topic: str
+    text: str
+    categories: tuple[str, ...] = ()
 
 
 @dataclass
@@ -24,8 +39,10 @@ class Gold:
     tables: TableValues
     layout: str = ""
     format: str = ""
-    noise: list[str] = field(default_factory=list)
+    noise: list[Any] = field(default_factory=list)  # strings or objects naming the cells touched
     published_inconsistencies: list[dict[str, Any]] = field(default_factory=list)
+    segments: list[GoldSegment] = field(default_factory=list)
+    text: str = ""  # the generated full text, where the gold file has it
 
     @classmethod
     def read(cls, path: Path) -> Gold:
@@ -42,7 +59,43 @@ class Gold:
             format=g.get("format") or "",
             noise=list(g.get("noise") or []),
             published_inconsistencies=list(g.get("published_inconsistencies") or []),
+            segments=[
+                GoldSegment(str(x.get("topic") or ""), str(x.get("text") or ""), tuple(x.get("categories") or ()))
+                for x in g.get("segments") or []
+                if isinstance(x, dict)
+            ],
+            text=g.get("text") or "",
         )
+
+    def noise_cells(self) -> set[str]:
+        """Cells the gold's ``noise`` names (any string inside it that is one of this gold's cell keys)."""
+        known = set(self.tables.all_keys())
+        return {k for k in _strings(self.noise) for k in _CELL_KEY.findall(k) if k in known}
+
+    def inconsistent_cells(self) -> set[str]:
+        """Cells of the relations the published table itself breaks (``published_inconsistencies``)."""
+        if not self.published_inconsistencies:
+            return set()
+        # Imported here: the relations live with the checker, and only this method needs them.
+        from gongkai.inference.checks import violations
+
+        broken = violations(self.tables)
+        out: set[str] = set()
+        for inc in self.published_inconsistencies:
+            code = _RELATION_CODES.get(inc.get("relation")) if isinstance(inc, dict) else None
+            where = [str(inc.get(k)) for k in ("group", "column", "row") if isinstance(inc, dict) and inc.get(k)]
+            for rel in broken:
+                if code and not rel.code.endswith(code):
+                    continue
+                # a relation's label names its row/column/group; keep the ones the entry points at
+                if where and not any(w in rel.label.split(":")[0].split() for w in where):
+                    continue
+                out.update(rel.cells)
+        return out
+
+    def should_flag(self) -> set[str]:
+        """Cells a good parser flags: noisy cells and cells of published inconsistencies."""
+        return self.noise_cells() | self.inconsistent_cells()
 
 
 @dataclass
@@ -75,6 +128,17 @@ class Comparison:
     @property
     def wrong(self) -> list[CellResult]:
         return [c for c in self.cells if not c.exact]
+
+
+def _strings(x: Any) -> list[str]:
+    """Every string inside a JSON value (keys and values), depth first."""
+    if isinstance(x, str):
+        return [x]
+    if isinstance(x, dict):
+        return [s for k, v in x.items() for s in _strings(k) + _strings(v)]
+    if isinstance(x, list | tuple):
+        return [s for v in x for s in _strings(v)]
+    return []
 
 
 def _same(a: float | int | None, b: float | int | None) -> bool:

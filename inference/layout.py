@@ -16,7 +16,8 @@ _NUM_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _BLANK_RE = re.compile(r"^[-—–/／−]+$")
 _CJK_START = re.compile(r"^[\u3400-\u9fff(（“]")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_SPLIT_WS = re.compile(r"\s+")
+_TOKEN = re.compile(r"\S+")
+_HAS_DIGIT = re.compile(r"\d")
 _MULTI_SPACE = re.compile(r" {2,}")
 
 
@@ -43,6 +44,7 @@ class Group:
     start: int = 0
     end: int = 0
     lead_empty: int = 0
+    after: str = ""  # label text printed right after the numbers (a broken label's tail)
 
     @property
     def numbers(self) -> list[Cell]:
@@ -93,38 +95,47 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
     for line in text[start:end].split("\n"):
         line_start = pos
         pos += len(line) + 1
+        if not _HAS_DIGIT.search(line) and "\t" not in line and "|" not in line:
+            # A line of words only (labels, headers, prose): no cells to place.
+            if line.strip():
+                current = None
+                label_parts.append(line.strip())
+            pending_empty = 0
+            continue
         for cell_text, off in _line_cells(line):
             s = cell_text.strip()
             if not s or _BLANK_RE.match(s):
                 pending_empty += 1
                 continue
             cell_start = line_start + off + (len(cell_text) - len(cell_text.lstrip()))
-            # A cell may hold label words and numbers separated by spaces ("行政许可 12").
-            pieces = _SPLIT_WS.split(s) if (" " in s or "\u3000" in s) else [s]
-            p_off = cell_start
-            for i, piece in enumerate(pieces):
-                p_start = text.find(piece, p_off, cell_start + len(s) + 1)
-                p_start = p_start if p_start >= 0 else p_off
-                p_off = p_start + len(piece)
-                is_num = bool(_NUM_RE.match(piece))
+            if " " not in s:  # the common case: one token per cell
+                pieces = [(s, cell_start)]
+            else:  # label words and numbers separated by spaces ("行政许可 12")
+                pieces = [(m.group(), cell_start + m.start()) for m in _TOKEN.finditer(s)]
+            for i, (piece, p_start) in enumerate(pieces):
+                is_num = _NUM_RE.match(piece) is not None
                 # An enumerator such as "1 属于国家秘密" (OCR lost the dot) is label text.
-                if is_num and i + 1 < len(pieces) and _CJK_START.match(pieces[i + 1]):
+                if is_num and i + 1 < len(pieces) and _CJK_START.match(pieces[i + 1][0]):
                     is_num = False
-                if is_num:
-                    if current is None:
-                        current = Group(label="".join(label_parts), start=p_start, lead_empty=pending_empty)
-                        current.cells.extend([None] * pending_empty)
-                        label_parts = []
-                        groups.append(current)
-                    else:
-                        current.cells.extend([None] * pending_empty)
-                    pending_empty = 0
-                    current.cells.append(Cell(piece, _parse_number(piece), p_start, p_off))
-                    current.end = p_off
-                else:
+                if not is_num:
                     current = None
                     pending_empty = 0
                     label_parts.append(piece)
+                    continue
+                if current is None:
+                    current = Group(label="".join(label_parts), start=p_start, lead_empty=pending_empty)
+                    label_parts = []
+                    groups.append(current)
+                if pending_empty:
+                    current.cells.extend([None] * pending_empty)
+                    pending_empty = 0
+                p_end = p_start + len(piece)
+                current.cells.append(Cell(piece, _parse_number(piece), p_start, p_end))
+                current.end = p_end
         # Empty cells only count inside one delimited line.
         pending_empty = 0
+    for g, nxt in zip(groups, groups[1:], strict=False):
+        g.after = nxt.label
+    if groups:
+        groups[-1].after = "".join(label_parts)
     return groups

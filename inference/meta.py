@@ -80,7 +80,9 @@ def _signature(text: str) -> tuple[str | None, str | None]:
     for i in range(len(tail_lines) - 1, max(len(tail_lines) - 6, -1), -1):
         line = tail_lines[i]
         m = _DATE.search(line)
-        if m and date is None and len(line) <= 40:
+        # A signature date stands alone (or after the unit's name), not inside a sentence.
+        if m and date is None and len(line) <= 40 and len(line[m.end() :].strip(" 。.")) <= 2 \
+                and not re.search(r"[，。,；]", line[: m.start()]):
             date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             before = _clean(line[: m.start()])
             if before and _ORG_TAIL.search(before):

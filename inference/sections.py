@@ -20,6 +20,8 @@ _PREFIX = re.compile(
     r"[1-6]\s*[、.．](?!\d)|[(（]?[一二三四五六][)）])?\s*"
 )
 _MAX_TITLE = 30
+# Cheap pre-filter: a heading line holds one of these words near its start.
+_KEYWORDS = re.compile(r"总体|概述|概况|基本情况|主动公开|申请|复议|诉讼|问题|其他")
 
 # Key words of each section's title, in the order tried; (required, forbidden) regexes.
 _TITLE_RULES: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
@@ -70,7 +72,7 @@ def _heading_in_line(line: str) -> tuple[int, str, int] | None:
     arabic = bool(num_text and num_text[0].isdigit())
     # Whole line is the title (bare heading or numbered heading).
     title_text = rest.strip()
-    if 0 < len(title_text) <= _MAX_TITLE:
+    if 0 < len(title_text) <= _MAX_TITLE and not re.search(r"[。，,；;]|[:：].", title_text):
         n = _match_title(title_text)
         # Arabic numbering is common for sub-items ("1、主动公开情况"): trust it only when it
         # agrees with the title.
@@ -95,7 +97,7 @@ def find_sections(text: str) -> list[Section]:
     for line in text.split("\n"):
         line_start = pos
         pos += len(line) + 1
-        if not line.strip() or len(line) > 400:
+        if not line.strip() or "\t" in line or not _KEYWORDS.search(line, 0, 48):
             continue
         found = _heading_in_line(line)
         if found is None:

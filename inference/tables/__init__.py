@@ -20,7 +20,9 @@ _ACTIVE_START = re.compile(r"第二十条第\s*\(\s*[一1]\s*\)\s*项|信息内�
 _APP_START = re.compile(r"勾稽关系|申请人情况|本年新收政府信息公开申请")
 _REVIEW_START = re.compile(r"行政复议[\s|]*\t?[\s|]*(?:行政诉讼|结果)")
 _APP_END = re.compile(r"结转下年度继续办理[^\n]*")
-_NARRATIVE_LINE = re.compile(r"[^\n]{60,}")
+# No printed table is longer than this (one cell per line included); a larger region means
+# the section end was not found, and reading on would only pick up unrelated numbers.
+_MAX_REGION = 60_000
 
 
 def _section(sections: list[Section], n: int) -> Section | None:
@@ -65,7 +67,7 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, tuple[int, in
     # A region never runs into long narrative after the table: cut at the first long line
     # that follows the last number-bearing line (narrative numbers must not be read as cells).
     for name, (a, b) in list(regions.items()):
-        regions[name] = (a, _trim_narrative(text, a, b))
+        regions[name] = (a, _trim_narrative(text, a, min(b, a + _MAX_REGION)))
     return regions
 
 

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|[①-⑩])")
 _PAREN_NOTE = re.compile(r"\([^)]*\)")
+_TRAILING_ENUM = re.compile(r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)?|\d+[.、]|[①-⑩])\s*$")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 _UNLABELLED_SCORE = 58.0  # a group with no readable label may still fill a row by position
@@ -37,38 +38,69 @@ def squash(text: str) -> str:
 
 @dataclass(frozen=True)
 class RowTarget:
+    """A printed row to match: its key, the words of its label and other printed forms."""
+
     key: str
     core: str
+    alts: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.core, *self.alts)
 
 
 def _contained_score(label: str, target: RowTarget) -> float:
     """Score of a row whose label is printed whole in the group's label text, else 0."""
-    idx = label.rfind(target.core)
-    if idx < 0:
-        return 0.0
-    # Closer to the end (the numbers) and longer is better: "其他" inside
-    # "其他法律行政法规禁止公开" loses to the longer row label.
-    tail = len(label) - (idx + len(target.core))
-    return 100.0 + min(len(target.core), 20) - min(tail, 40) * 0.5
+    best = 0.0
+    for core in target.forms:
+        idx = label.rfind(core)
+        if idx < 0:
+            continue
+        # Closer to the end (the numbers) and longer is better: "其他" inside
+        # "其他法律行政法规禁止公开" loses to the longer row label.
+        tail = len(label) - (idx + len(core))
+        best = max(best, 100.0 + min(len(core), 20) - min(tail, 40) * 0.5)
+    return best
 
 
 def _fuzzy_score(label: str, target: RowTarget) -> float:
     """Fuzzy similarity of the label text nearest the numbers to a row label (OCR damage)."""
-    if len(target.core) <= 2:
-        return 0.0
-    tail_text = label[-(len(target.core) + 12) :]
-    return float(fuzz.partial_ratio(target.core, tail_text))
+    best = 0.0
+    for core in target.forms:
+        if len(core) > 2:
+            best = max(best, float(fuzz.partial_ratio(core, label[-(len(core) + 12) :])))
+    return best
 
 
-def _group_scores(label: str, targets: Sequence[RowTarget]) -> list[float]:
-    """Scores of one group against every row; fuzzy matching only when nothing is contained."""
-    if not label:
+def _split_score(label: str, after: str, target: RowTarget, bare: bool) -> float:
+    """Score of a row whose label is broken around the numbers: head before, tail after them.
+
+    ``bare`` means the text before the numbers is only an enumerator ("二、"), so the whole
+    label may stand after them.
+    """
+    for core in target.forms:
+        lowest = 0 if bare else 2
+        for cut in range(len(core) - 1, lowest - 1, -1):
+            if label.endswith(core[:cut]) and after.startswith(core[cut:]):
+                return 99.0 + min(len(core), 20)
+    return 0.0
+
+
+def _group_scores(label: str, after: str, bare: bool, targets: Sequence[RowTarget]) -> list[float]:
+    """Scores of one group against every row; fuzzy matching only when nothing is contained.
+
+    ``after`` is the label text printed right after the group's numbers (the next group's
+    label), where the tail of a label broken around its numbers ends up.
+    """
+    if not label and not after:
         return [_UNLABELLED_SCORE] * len(targets)
-    contained = [_contained_score(label, t) for t in targets]
+    contained = [_contained_score(label, t) or (_split_score(label, after, t, bare) if after else 0.0) for t in targets]
     # A long row label printed whole settles it; a short one ("其他", "总计") also occurs
     # inside other labels and headers, so fuzzy evidence is weighed beside it.
     if any(s > 0 and len(t.core) >= 4 for s, t in zip(contained, targets, strict=True)):
         return contained
+    if not label:
+        return [max(c, _UNLABELLED_SCORE) for c in contained]
     return [max(c, _fuzzy_score(label, t)) for c, t in zip(contained, targets, strict=True)]
 
 
@@ -77,7 +109,15 @@ def assign_rows(groups: Sequence[Group], targets: Sequence[RowTarget]) -> dict[i
     n, m = len(groups), len(targets)
     if n == 0 or m == 0:
         return {}
-    score = [_group_scores(squash(g.label), targets) for g in groups]
+    score = [
+        _group_scores(
+            squash(g.label),
+            squash(_ENUM.sub("", g.after.lstrip())),
+            not core_label(g.label) or _TRAILING_ENUM.search(g.label) is not None,
+            targets,
+        )
+        for g in groups
+    ]
     neg = float("-inf")
     # dp[i][j]: best total using groups[:i] and targets[:j]
     dp = [[0.0] * (m + 1) for _ in range(n + 1)]

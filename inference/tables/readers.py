@@ -58,7 +58,7 @@ def read_active(state: ReadState, text: str, start: int, end: int) -> None:
     groups = tokenize_groups(text, start, end)
     targets = [RowTarget(r.key, core_label(r.label)) for r in rows]
     # 规范性文件 is printed with or without 行政; the shorter form is contained in both.
-    targets[1] = RowTarget("normative_documents", "规范性文件")
+    targets[1] = RowTarget("normative_documents", "行政规范性文件", ("规范性文件",))
     targets = targets[:3] + [_EXTRA_2019_ROWS[0]] + targets[3:] + [_EXTRA_2019_ROWS[1]]
     assignment = assign_rows(groups, targets)
     if not assignment:

@@ -9,7 +9,7 @@ ambiguous (a cell was dropped) and its placement is left to the table's arithmet
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, product
 
 from gongkai.data.record import Issue, TableValues
 from gongkai.inference.checks import relations, violations
@@ -21,10 +21,15 @@ _MAX_PLACEMENTS = 800
 
 @dataclass
 class AmbiguousRow:
-    """A row printed with fewer numbers than columns: which ones are missing is unknown."""
+    """A row printed with fewer numbers than columns: which ones are missing is unknown.
+
+    ``hint`` is the placement the printed empty cells suggest (TAB/grid layouts), used to
+    break ties the arithmetic leaves open.
+    """
 
     keys: list[str]  # cell keys of the row, in column order
     numbers: list[Cell]
+    hint: tuple[int, ...] | None = None
 
 
 @dataclass
@@ -44,84 +49,112 @@ class ReadState:
         self.printed[key] = cell.raw
 
 
+def _empty_cell_hint(group: Group, width: int) -> tuple[int, ...] | None:
+    """Columns of the numbers if the printed empty cells mark the missing ones, else None."""
+    for cells in (group.cells, group.cells[group.lead_empty :]):
+        if len(cells) == width:
+            return tuple(i for i, c in enumerate(cells) if c is not None)
+    return None
+
+
 def fill_row(state: ReadState, keys: list[str], group: Group) -> None:
     """Assign ``group``'s cells to the row's ``keys`` (see module docstring)."""
     width = len(keys)
     nums = group.numbers
-    cells = group.cells
-    placed: list[Cell | None] | None = None
-    if len(nums) == width:
-        placed = list(nums)
-    elif len(cells) == width:
-        placed = list(cells)
-    elif len(cells) - group.lead_empty == width:
-        placed = list(cells[group.lead_empty :])
-    elif len(nums) > width:
-        placed = list(nums[:width])
-        state.issues.append(
-            Issue(
-                code=f"{keys[0].split('.', 1)[0]}.extra_cells",
-                severity="warning",
-                cells=list(keys),
-                message=f"row printed with {len(nums)} numbers for {width} columns; the first {width} were used",
+    if len(nums) >= width:
+        if len(nums) > width:
+            state.issues.append(
+                Issue(
+                    code=f"{keys[0].split('.', 1)[0]}.extra_cells",
+                    severity="warning",
+                    cells=list(keys),
+                    message=f"row printed with {len(nums)} numbers for {width} columns; the first {width} were used",
+                )
             )
-        )
-    if placed is not None:
-        for k, c in zip(keys, placed, strict=True):
+        for k, c in zip(keys, nums[:width], strict=True):
             state.set_cell(k, c)
         return
     for k in keys:
         state.set_cell(k, None)
     if nums:
-        state.ambiguous.append(AmbiguousRow(keys=list(keys), numbers=list(nums)))
+        state.ambiguous.append(AmbiguousRow(list(keys), list(nums), _empty_cell_hint(group, width)))
+
+
+def _options(row: AmbiguousRow) -> list[tuple[int, ...]]:
+    opts = list(combinations(range(len(row.keys)), len(row.numbers)))
+    if row.hint in opts:  # the printed empty cells' reading is tried first and wins ties
+        opts.remove(row.hint)
+        opts.insert(0, row.hint)
+    return opts
 
 
 def place_ambiguous(state: ReadState) -> None:
-    """Place each ambiguous row's numbers where the table's relations hold best.
+    """Place the ambiguous rows' numbers where the table's relations hold best.
 
-    Every way of leaving the missing columns empty is tried; the placement after which the
-    relations (with determined unknowns filled) fail least wins. When two placements tie
-    with different results, the row's cells stay unknown and an issue says so.
+    Every way of leaving the missing columns empty is tried — for all ambiguous rows jointly
+    when that is few enough trials — and the placement after which the relations (with
+    determined unknowns filled) fail least wins. When two placements tie with different
+    results, the printed empty cells decide if they can; otherwise the row stays unknown and
+    an issue says so.
     """
     tv = state.tables
     rels = relations(tv)
-    for row in state.ambiguous:
-        width, n = len(row.keys), len(row.numbers)
-        options = list(combinations(range(width), n))
-        if len(options) > _MAX_PLACEMENTS:
-            options = options[:0]
-        best: tuple[int, int] | None = None
-        best_results: list[tuple[tuple[int, ...], dict]] = []
-        for cols in options:
-            trial = TableValues(
-                template=tv.template,
-                other_split=tv.other_split,
-                found=set(tv.found),
-                values=dict(tv.values),
-            )
-            for col, cell in zip(cols, row.numbers, strict=True):
-                trial.values[row.keys[col]] = cell.value
+    rows = state.ambiguous
+    options = [_options(r) for r in rows]
+    n_joint = 1
+    for o in options:
+        n_joint *= len(o)
+    groups = [list(range(len(rows)))] if n_joint <= _MAX_PLACEMENTS else [[i] for i in range(len(rows))]
+    for idx in groups:
+        if len(idx) == 1 and len(options[idx[0]]) > _MAX_PLACEMENTS:
+            # Too many ways to try (the 15-number review row): only the empty cells can tell.
+            row = rows[idx[0]]
+            if row.hint is None:
+                _unplaced(state, row)
+            else:
+                for col, cell in zip(row.hint, row.numbers, strict=True):
+                    state.set_cell(row.keys[col], cell)
+            continue
+        best_score: int | None = None
+        best: list[tuple[tuple[tuple[int, ...], ...], tuple]] = []
+        for combo in product(*(options[i] for i in idx)):
+            trial = TableValues(template=tv.template, other_split=tv.other_split, found=set(tv.found),
+                                values=dict(tv.values))
+            for i, cols in zip(idx, combo, strict=True):
+                for col, cell in zip(cols, rows[i].numbers, strict=True):
+                    trial.values[rows[i].keys[col]] = cell.value
             fill_unknowns(trial, rels)
-            unknown = sum(1 for k in row.keys if trial.values.get(k) is None)
-            score = (len(violations(trial, rels)), unknown)
-            if best is None or score < best:
-                best, best_results = score, [(cols, trial.values)]
-            elif score == best:
-                best_results.append((cols, trial.values))
-        outcomes = {tuple(vals.get(k) for k in row.keys) for _cols, vals in best_results}
-        if len(outcomes) == 1 and best_results:
-            cols = best_results[0][0]
-            for col, cell in zip(cols, row.numbers, strict=True):
-                state.set_cell(row.keys[col], cell)
-        else:
-            state.issues.append(
-                Issue(
-                    code=f"{row.keys[0].split('.', 1)[0]}.ambiguous_row",
-                    severity="warning",
-                    cells=list(row.keys),
-                    message=(
-                        f"row printed with {n} numbers for {width} columns and the table's sums do not "
-                        "tell which are missing; its cells are left unknown"
-                    ),
-                )
-            )
+            keys = [k for i in idx for k in rows[i].keys]
+            score = len(violations(trial, rels))
+            outcome = tuple(trial.values.get(k) for k in keys)
+            if best_score is None or score < best_score:
+                best_score, best = score, [(combo, outcome)]
+            elif score == best_score:
+                best.append((combo, outcome))
+        # best[0] is the hinted placement whenever the hint is among the best.
+        chosen = best[0][0] if best and (len({o for _c, o in best}) == 1 or _is_hint(rows, idx, best[0][0])) else None
+        if chosen is None:
+            for i in idx:
+                _unplaced(state, rows[i])
+            continue
+        for i, cols in zip(idx, chosen, strict=True):
+            for col, cell in zip(cols, rows[i].numbers, strict=True):
+                state.set_cell(rows[i].keys[col], cell)
+
+
+def _is_hint(rows: list[AmbiguousRow], idx: list[int], combo: tuple[tuple[int, ...], ...]) -> bool:
+    return all(rows[i].hint is not None and rows[i].hint == cols for i, cols in zip(idx, combo, strict=True))
+
+
+def _unplaced(state: ReadState, row: AmbiguousRow) -> None:
+    state.issues.append(
+        Issue(
+            code=f"{row.keys[0].split('.', 1)[0]}.ambiguous_row",
+            severity="warning",
+            cells=list(row.keys),
+            message=(
+                f"row printed with {len(row.numbers)} numbers for {len(row.keys)} columns and the table's sums "
+                "do not tell which are missing; its cells are left unknown"
+            ),
+        )
+    )
