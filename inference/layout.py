@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_NUM_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# A numeric cell: optional sign, thousands commas, decimals, a unit word some tables print
+# in every cell, and the letters OCR reads for digits (O for 0, l/I for 1) when mixed with
+# digits or standing alone as 〇/O.
+_NUM_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|[\dOol]*\d[\dOol]*|\d+|[〇O])(?:\.\d+)?(?:件|个|次|万元|元)?$")
+_UNIT = re.compile(r"(?:件|个|次|万元|元)$")
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", ",": None, "−": "-"})
 # A cell printed as a dash or slash is an explicit blank.
 _BLANK_RE = re.compile(r"^[-—–/／−]+$")
 _CJK_START = re.compile(r"^[\u3400-\u9fff(（“]")
@@ -52,7 +57,7 @@ class Group:
 
 
 def _parse_number(raw: str) -> int | float:
-    s = raw.replace(",", "").replace("−", "-")
+    s = _UNIT.sub("", raw).translate(_OCR_DIGITS)
     if "." in s:
         return float(s)
     return int(s)

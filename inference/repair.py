@@ -34,6 +34,8 @@ def _table(key: str) -> str:
 
 def fill_unknowns(tv: TableValues, rels: tuple[Relation, ...] | None = None) -> list[Issue]:
     """Fill every unknown cell that is the single unknown of a relation; return info issues."""
+    if None not in tv.values.values():
+        return []
     rels = relations(tv) if rels is None else rels
     issues: list[Issue] = []
     changed = True

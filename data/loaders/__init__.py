@@ -29,10 +29,13 @@ _OPTIONAL = {
 def _read(path: Path) -> bytes:
     try:
         is_dir = path.is_dir()
+        is_special = path.exists() and not path.is_file()
     except OSError:
-        is_dir = False  # let the read below report what is wrong
+        is_dir = is_special = False  # let the read below report what is wrong
     if is_dir:
         raise LoadError(f"{path} is a directory, not a file")
+    if is_special:
+        raise LoadError(f"{path} is not a regular file")  # a FIFO or device would never end
     data = read_source(path)
     if not data:
         raise LoadError(f"empty file: {path}")

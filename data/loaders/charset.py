@@ -20,7 +20,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_GB_NAMES = {"gb2312", "gbk", "gb18030", "cp936", "ms936", "euc_cn", "euccn", "hz", "x_gbk", "gb_2312_80"}
+_GB_NAMES = {"gb2312", "gbk", "gb18030", "cp936", "ms936", "euc_cn", "euccn", "x_gbk", "gb_2312_80"}
 # What ordinary report text is made of: ASCII, Latin-1, general and CJK punctuation, CJK
 # ideographs, full-width forms.
 _PLAIN_CHARS = re.compile(r"[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -87,6 +87,18 @@ def detect_encoding(data: bytes) -> str | None:
     prefix = data if len(data) <= DETECT_PREFIX else _cut_at_line(data[:DETECT_PREFIX])
     best = from_bytes(prefix).best()
     return canonical_encoding(best.encoding) if best is not None else None
+
+
+def mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bad bytes replaced, or None if the bytes are not (nearly) UTF-8.
+
+    One corrupt byte should not turn a UTF-8 file into GB18030 mojibake; text in another
+    encoding read as UTF-8 yields a replacement for almost every non-ASCII character instead.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return text if non_ascii >= 20 and bad <= 0.01 * non_ascii else None
 
 
 def decode(data: bytes, encoding: str) -> tuple[str, bool]:

@@ -31,7 +31,9 @@ _HTML_EXT = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php
 _MD_EXT = {".md", ".markdown", ".mdown"}
 # A document that starts as HTML: doctype or root/head/body tag, after an optional XML
 # declaration and comments.
-_HTML_START = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.S | re.I)
+_HTML_START = re.compile(
+    r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.S | re.I
+)
 # Markup anywhere in the head: enough for a file without Markdown's extension.
 _HTML_TAGS = re.compile(r"<(table|html|body|meta\s[^>]*charset|p|div|br)\b[^>]*>", re.I)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
@@ -42,7 +44,7 @@ def _head_text(head: bytes) -> str:
     # Only markup is looked for, so decoding errors do not matter.
     bom = sniff_bom(head)
     if bom is not None:
-        return head[bom[1]:].decode(bom[0].removesuffix("-sig"), errors="replace")
+        return head[bom[1] :].decode(bom[0].removesuffix("-sig"), errors="replace")
     if b"\x00" in head:
         utf16 = sniff_utf16(head)
         return head.decode(utf16, errors="replace") if utf16 else ""
@@ -117,4 +119,3 @@ def detect_format(path: str | os.PathLike[str] | None, head_bytes: bytes) -> str
     if _MD_TABLE_RULE.search(text) or len(_MD_HEADING.findall(text)) >= 2:
         return "md"
     return "txt"
-

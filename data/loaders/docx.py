@@ -28,7 +28,9 @@ _VAL = f"{{{W}}}val"
 _TRANSPARENT = {f"{{{W}}}{n}" for n in ("sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo")}
 # Subtrees whose text is not part of the visible document: a second rendering of drawings
 # (mc:Fallback), deleted or moved-away revisions, properties.
-_SKIP = {f"{{{MC}}}Fallback"} | {f"{{{W}}}{n}" for n in ("del", "moveFrom", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr")}
+_SKIP = {f"{{{MC}}}Fallback"} | {
+    f"{{{W}}}{n}" for n in ("del", "moveFrom", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr")
+}
 _TITLE_MAX = 100
 
 

@@ -8,11 +8,21 @@ order with every data table read into a :class:`TableGrid` and rendered in place
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    Declaration,
+    Doctype,
+    NavigableString,
+    PageElement,
+    ProcessingInstruction,
+    Tag,
+)
 
 from .base import Document, LoadError, TableGrid
-from .charset import canonical_encoding, decode, detect_encoding, sniff_bom, sniff_utf16
+from .charset import canonical_encoding, decode, detect_encoding, mostly_utf8, sniff_bom, sniff_utf16
 from .source import Source, read_source
 from .textutil import collapse_ws, join_pieces
 
@@ -21,6 +31,7 @@ from .textutil import collapse_ws, join_pieces
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _XML_ENCODING = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I)
 _CHARSET_SCAN = 32 * 1024  # saved pages can carry long <head>s before the meta tag
+_WESTERN = {"ascii", "latin-1", "iso8859-1", "cp1252"}
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -35,17 +46,21 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
     BOM first; then strict UTF-8 if the bytes are valid UTF-8 with non-ASCII content, since
     saved pages often keep a stale gb2312 meta after being re-encoded; then the declared
-    charset; then charset-normalizer.
+    charset; then charset-normalizer; then UTF-8 with a few bad bytes replaced.
     """
     bom = sniff_bom(data)
     if bom is not None:
-        return decode(data[bom[1]:], bom[0].removesuffix("-sig"))[0], bom[0]
+        return decode(data[bom[1] :], bom[0].removesuffix("-sig"))[0], bom[0]
     if b"\x00" in data:
         utf16 = sniff_utf16(data)
         if utf16 is None:
             raise LoadError("the file contains binary data, not an HTML page")
         return decode(data, utf16)[0], utf16
     declared = declared_charset(data)
+    if declared in _WESTERN:
+        # Latin-1 "decodes" any bytes, so a CMS default left in a Chinese page would win
+        # over detection and turn the whole report into mojibake.
+        declared = None
     if declared in (None, "utf-8") or not data.isascii():
         try:
             return data.decode("utf-8"), "utf-8"
@@ -56,6 +71,9 @@ def decode_html(data: bytes) -> tuple[str, str]:
         text, ok = decode(data, encoding)
         if ok:
             return text, encoding
+    nearly = mostly_utf8(data)
+    if nearly is not None:
+        return nearly, "utf-8"
     # Nothing decodes cleanly: keep the best guess with the bad bytes replaced.
     encoding = candidates[0] if candidates else "gb18030"
     return decode(data, encoding)[0], encoding
@@ -63,19 +81,21 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 # ---- pruning ------------------------------------------------------------------------------
 
-_JUNK_TAGS = [
+_JUNK_TAGS = {
     "script", "style", "noscript", "template", "iframe", "frame", "object", "embed", "applet",
     "svg", "canvas", "audio", "video", "map", "button", "input", "select", "textarea", "link",
     "meta", "head", "title",
-]  # fmt: skip
+}  # fmt: skip
 _CHROME_TAGS = {"nav", "header", "footer", "aside", "form"}
-# id/class words of site furniture (matched at a word start, so "navbar", "header_line",
-# "footer-wrap", "bdsharebuttonbox", "crumbs" all hit). Pinyin: dqwz = 当前位置, weizhi = 位置.
-_CHROME_ATTR = re.compile(
-    r"(?<![a-z])(nav|menu|breadcrumb|crumb|foot|header|sidebar|side|share|bdshare|copyright|"
-    r"location|position|weizhi|dqwz|toolbar|tool|print|qrcode|erweima|ewm|search|login|"
-    r"friendlink|links|related|xgwj|xgxx|bottom|banner|skip|gotop|back)"
+# Words of id/class values that name site furniture ("header_line", "navBar", "footer-wrap",
+# "bdsharebuttonbox"). Whole words only, so utility classes such as "border-bottom" or
+# "position-relative" never hit. Pinyin: dqwz = 当前位置, weizhi = 位置, xgwj = 相关文件.
+_CHROME_WORD = re.compile(
+    r"(nav\w*|\w*nav|menu\w*|\w*menu|breadcrumbs?|crumbs?|foot\w*|header\w*|sidebar|side|"
+    r"share\w*|bdshare\w*|copyright|location|weizhi|dqwz|toolbar|tools?|qrcode|erweima|ewm|"
+    r"search\w*|login|friendlinks?|links|related|xgwj|xgxx|banner|skip|gotop)"
 )
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # An element that holds this share of the body's text is content, whatever its class says:
 # some CMSes wrap the article in id="printContent" or hide the text-version tab.
@@ -92,11 +112,20 @@ _BLOCK_TAGS = {
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
 
+def _prune(root: Tag, drop: Callable[[PageElement], bool]) -> None:
+    """Remove every node under ``root`` for which ``drop`` holds, not looking inside removed ones."""
+    # One hand-rolled walk: bs4's find_all filters are slow on big Word pages.
+    stack: list[PageElement] = list(root.children)
+    while stack:
+        node = stack.pop()
+        if drop(node):
+            node.extract()
+        elif isinstance(node, Tag):
+            stack.extend(node.children)
+
+
 def _drop_junk(soup: BeautifulSoup) -> None:
-    for tag in soup.find_all(_JUNK_TAGS):
-        tag.decompose()
-    for s in soup.find_all(string=lambda s: isinstance(s, _SKIP_STRINGS)):
-        s.extract()
+    _prune(soup, lambda n: isinstance(n, _SKIP_STRINGS) or (isinstance(n, Tag) and n.name in _JUNK_TAGS))
 
 
 def _weights(root: Tag) -> dict[int, int]:
@@ -118,9 +147,22 @@ def _weights(root: Tag) -> dict[int, int]:
     return weights
 
 
+_TABLE_WORDS = re.compile(r"公开|申请|行政|复议|诉讼|许可|处罚|规范性文件")
+
+
+def _report_tables(tag: Tag) -> int:
+    """Data tables under ``tag`` that look like the report's (not calendars or widgets)."""
+    return sum(
+        1
+        for t in tag.find_all("table")
+        if not _is_layout_table(t) and len(_rows(t)) >= 2 and _TABLE_WORDS.search(t.get_text())
+    )
+
+
 def find_article(root: Tag, weights: dict[int, int]) -> Tag:
-    """The smallest element still holding most of the page's non-link Chinese text."""
+    """The smallest element holding most of the page's non-link Chinese text and all report tables."""
     total = weights.get(id(root), 0)
+    tables = _report_tables(root)
     cur = root
     while True:
         children = [c for c in cur.children if isinstance(c, Tag)]
@@ -129,7 +171,14 @@ def find_article(root: Tag, weights: dict[int, int]) -> Tag:
             return cur
         if best.name == "table" and not _is_layout_table(best):
             return cur  # a data table is read whole, never entered
+        if tables and _report_tables(best) < tables:
+            return cur
         cur = best
+
+
+def _attr_text(tag: Tag) -> str:
+    cls = tag.get("class") or []
+    return " ".join(cls if isinstance(cls, list) else [cls]) + " " + str(tag.get("id") or "")
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -137,27 +186,34 @@ def _is_chrome(tag: Tag) -> bool:
         return True
     if tag.has_attr("hidden") or _HIDDEN_STYLE.search(tag.get("style") or ""):
         return True
-    cls = tag.get("class") or []
-    attr = " ".join(cls if isinstance(cls, list) else [cls]) + " " + str(tag.get("id") or "")
-    return bool(_CHROME_ATTR.search(attr.lower()))
+    words = re.findall(r"[a-z]+", _CAMEL.sub(" ", _attr_text(tag)).lower())
+    return any(_CHROME_WORD.fullmatch(w) for w in words)
 
 
 def _drop_chrome(body: Tag, weights: dict[int, int]) -> None:
     protect = _PROTECT_SHARE * weights.get(id(body), 0)
-    for tag in body.find_all(True):
-        if tag.decomposed or tag.parent is None:
-            continue  # inside an element already dropped
-        if _is_chrome(tag) and weights.get(id(tag), 0) <= protect and not _has_data_table(tag):
-            tag.decompose()
+    _prune(
+        body,
+        lambda n: (
+            isinstance(n, Tag)
+            and _is_chrome(n)
+            and weights.get(id(n), 0) <= protect
+            and not _has_data_table(n)
+        ),
+    )
 
 
-# Lines of site furniture. Strong markers never occur in a report; weak ones only end a line
-# when they start it or make up most of a short one.
-_STRONG_CHROME = re.compile(r"网站标识码|ICP[备证]|公网安备|京公网|技术支持[:：]|Copyright|版权所有\s*[:：©(（]")
-_WEAK_CHROME = re.compile(
-    r"^(版权所有|主办单位|承办单位|主办[:：]|承办[:：]|联系我们|网站地图|当前位置|您现在的位置|您的位置|"
-    r"打印本页|关闭窗口|【?打印】?|【?关闭】?|分享到|扫一扫|浏览次数|访问量|返回顶部|上一篇|下一篇|"
-    r"字号|字体[:：]|无障碍|长者模式)"
+# Lines of site furniture. Strong markers never occur in a report; the others mark a short
+# line that starts with them, or a line made only of toolbar words (【打印】【关闭】 大 中 小).
+_STRONG_CHROME = re.compile(r"网站标识码|ICP[备证]|公网安备|技术支持[:：]|Copyright|版权所有\s*[:：©(（]")
+_LEAD_CHROME = re.compile(
+    r"^(版权所有|主办单位|承办单位|主办[:：]|承办[:：]|当前位置|您现在的位置|您的位置|分享到|扫一扫|"
+    r"浏览次数|访问量|阅读次数|上一篇|下一篇|字号[:：]|字体[:：])"
+)
+_TOOLBAR_LINE = re.compile(
+    r"^([\s【】\[\]（）()|｜/·:：]*(打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页|加入收藏|设为首页|关于我们|"
+    r"联系我们|网站地图|网站声明|隐私声明|我要纠错|无障碍浏览|无障碍|长者模式|字号|字体|大|中|小|默认|分享))+"
+    r"[\s【】\[\]（）()|｜/·:：]*$"
 )
 
 
@@ -165,7 +221,9 @@ def is_chrome_line(line: str) -> bool:
     """True for a text line that is site furniture (ICP number, copyright, breadcrumb...)."""
     if _STRONG_CHROME.search(line):
         return len(line) < 300
-    return bool(_WEAK_CHROME.match(line)) and len(line) < 80
+    if len(line) >= 120:
+        return False
+    return (bool(_LEAD_CHROME.match(line)) and len(line) < 80) or bool(_TOOLBAR_LINE.match(line))
 
 
 # ---- tables -------------------------------------------------------------------------------
@@ -175,16 +233,18 @@ _MAX_COLSPAN = 200
 
 def _rows(table: Tag) -> list[Tag]:
     rows = []
-    for child in table.find_all(True, recursive=False):
+    for child in table.children:
+        if not isinstance(child, Tag):
+            continue
         if child.name == "tr":
             rows.append(child)
         elif child.name in ("thead", "tbody", "tfoot"):
-            rows.extend(child.find_all("tr", recursive=False))
+            rows.extend(c for c in child.children if isinstance(c, Tag) and c.name == "tr")
     return rows
 
 
 def _cells(tr: Tag) -> list[Tag]:
-    return tr.find_all(("td", "th"), recursive=False)
+    return [c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
 
 
 def _span(cell: Tag, attr: str) -> int:
@@ -316,20 +376,27 @@ _FLUSH = object()
 # ---- the page -----------------------------------------------------------------------------
 
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |--)\s*")
-_TITLE_ATTR = re.compile(r"title", re.I)
 _MIN_CJK = 50
+
+
+def _in_menu(tag: Tag) -> bool:
+    # Titles inside links or lists name other reports in menus, not this one.
+    return tag.find_parent(["a", "li", "nav"]) is not None
 
 
 def title_hint(soup: BeautifulSoup) -> str | None:
     """The report's title: CMS ArticleTitle meta, a heading/title element, else <title>'s first part."""
     candidates: list[str] = []
-    meta = soup.find("meta", attrs={"name": re.compile(r"^(ArticleTitle|title)$", re.I)})
-    if meta is not None and meta.get("content"):
-        candidates.append(str(meta["content"]))
-    for tag in soup.find_all(["h1", "h2", "h3"]) + soup.find_all(class_=_TITLE_ATTR) + soup.find_all(id=_TITLE_ATTR):
-        if tag.name not in ("title", "meta"):
+    page_title = ""
+    for tag in soup.find_all(True):
+        name = tag.name
+        if name == "meta":
+            if str(tag.get("name") or "").lower() in ("articletitle", "title") and tag.get("content"):
+                candidates.insert(0, str(tag["content"]))
+        elif name == "title":
+            page_title = page_title or tag.get_text(strip=True)
+        elif (name in ("h1", "h2", "h3") or "title" in _attr_text(tag).lower()) and not _in_menu(tag):
             candidates.append(tag.get_text("", strip=True))
-    page_title = soup.title.get_text(strip=True) if soup.title else ""
     candidates += _TITLE_SPLIT.split(page_title)
     candidates = [collapse_ws(c).strip() for c in candidates]
     candidates = [c for c in candidates if 4 <= len(c) <= 150]

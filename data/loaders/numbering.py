@@ -182,7 +182,9 @@ class Numbering:
         for k in range(ilvl + 1):
             lv = levels.get(k, _Level())
             n = counters.get(k, overrides.get(k, lv.start))
-            text = text.replace(f"%{k + 1}", format_number(n, "decimal" if level.legal and k < ilvl else lv.fmt))
+            text = text.replace(
+                f"%{k + 1}", format_number(n, "decimal" if level.legal and k < ilvl else lv.fmt)
+            )
         return text + (" " if text[-1:].isascii() and text[-1:].isalnum() else "")
 
 
@@ -195,7 +197,11 @@ def _style_numbering(styles: etree._Element | None) -> dict[str, tuple[str | Non
         ppr = st.find(_q("pPr"))
         numpr = ppr.find(_q("numPr")) if ppr is not None else None
         ilvl = _val(numpr, "ilvl")
-        direct[st.get(_q("styleId")) or ""] = (_val(numpr, "numId"), None if ilvl is None else _int(ilvl, 0), _val(st, "basedOn"))
+        direct[st.get(_q("styleId")) or ""] = (
+            _val(numpr, "numId"),
+            None if ilvl is None else _int(ilvl, 0),
+            _val(st, "basedOn"),
+        )
     resolved: dict[str, tuple[str | None, int | None]] = {}
     for sid in direct:
         num_id, ilvl, base = direct[sid]

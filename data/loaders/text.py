@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from .base import Document, LoadError
-from .charset import decode, detect_encoding, sniff_bom, sniff_utf16
+from .charset import decode, detect_encoding, mostly_utf8, sniff_bom, sniff_utf16
 from .source import Source, read_source
 
 # C0/C1 controls other than TAB, LF, VT, FF, CR and Ctrl-Z (an old DOS end-of-file mark), plus
 # U+FFFD left by undecodable bytes.
-_BAD_CHARS = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f\ufffd]")
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f\ufffd]")
 _MAX_BAD_RATIO = 0.02
 _TITLE_MAX = 80
 
@@ -18,8 +18,8 @@ _TITLE_MAX = 80
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode a text file's bytes; returns ``(text, encoding)`` or raises :class:`LoadError`.
 
-    Order: BOM, BOM-less UTF-16 (NUL pattern), strict UTF-8, then charset-normalizer on a
-    bounded prefix, confirmed by decoding the whole file.
+    Order: BOM, BOM-less UTF-16 (NUL pattern), strict UTF-8, UTF-8 with a few bad bytes, then
+    charset-normalizer on a bounded prefix, confirmed by decoding the whole file.
     """
     if not data:
         raise LoadError("the file is empty")
@@ -39,6 +39,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         # A file cut inside its last character is still UTF-8; anything else is not.
         if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
             return data[: e.start].decode("utf-8"), "utf-8"
+    nearly = mostly_utf8(data)
+    if nearly is not None:
+        return nearly, "utf-8"
     encoding = detect_encoding(data)
     if encoding is None:
         raise LoadError("cannot tell the file's character encoding; it is probably not text")

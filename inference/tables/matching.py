@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from gongkai.inference.layout import Group
-from rapidfuzz import fuzz
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|[①-⑩])")
 _PAREN_NOTE = re.compile(r"\([^)]*\)")
@@ -24,6 +26,7 @@ _UNLABELLED_SCORE = 58.0  # a group with no readable label may still fill a row 
 _MIN_SCORE = 55.0
 
 
+@lru_cache(maxsize=8192)
 def core_label(label: str) -> str:
     """The distinctive words of a printed row label: no enumerator, note or punctuation."""
     s = _ENUM.sub("", label.strip())
@@ -31,6 +34,7 @@ def core_label(label: str) -> str:
     return _PUNCT.sub("", s)
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
     """Text with spaces and punctuation removed, for containment tests."""
     return _PUNCT.sub("", text)
@@ -43,10 +47,10 @@ class RowTarget:
     key: str
     core: str
     alts: tuple[str, ...] = ()
+    forms: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def forms(self) -> tuple[str, ...]:
-        return (self.core, *self.alts)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "forms", (self.core, *self.alts))
 
 
 def _contained_score(label: str, target: RowTarget) -> float:
@@ -78,11 +82,19 @@ def _split_score(label: str, after: str, target: RowTarget, bare: bool) -> float
     ``bare`` means the text before the numbers is only an enumerator ("二、"), so the whole
     label may stand after them.
     """
+    last = label[-1:]
     for core in target.forms:
-        lowest = 0 if bare else 2
-        for cut in range(len(core) - 1, lowest - 1, -1):
-            if label.endswith(core[:cut]) and after.startswith(core[cut:]):
+        if bare and after.startswith(core):
+            return 99.0 + min(len(core), 20)
+        if not last:
+            continue
+        # Only cuts right after a character equal to the label's last one can work.
+        k = core.find(last)
+        while k >= 0:
+            cut = k + 1
+            if 2 <= cut < len(core) and label.endswith(core[:cut]) and after.startswith(core[cut:]):
                 return 99.0 + min(len(core), 20)
+            k = core.find(last, cut)
     return 0.0
 
 
@@ -94,30 +106,49 @@ def _group_scores(label: str, after: str, bare: bool, targets: Sequence[RowTarge
     """
     if not label and not after:
         return [_UNLABELLED_SCORE] * len(targets)
-    contained = [_contained_score(label, t) or (_split_score(label, after, t, bare) if after else 0.0) for t in targets]
+    contained = [_contained_score(label, t) for t in targets]
     # A long row label printed whole settles it; a short one ("其他", "总计") also occurs
     # inside other labels and headers, so fuzzy evidence is weighed beside it.
     if any(s > 0 and len(t.core) >= 4 for s, t in zip(contained, targets, strict=True)):
         return contained
+    if after:
+        contained = [max(c, _split_score(label, after, t, bare)) for c, t in zip(contained, targets, strict=True)]
+        if any(s > 0 and len(t.core) >= 4 for s, t in zip(contained, targets, strict=True)):
+            return contained
     if not label:
         return [max(c, _UNLABELLED_SCORE) for c in contained]
     return [max(c, _fuzzy_score(label, t)) for c, t in zip(contained, targets, strict=True)]
 
 
-def assign_rows(groups: Sequence[Group], targets: Sequence[RowTarget]) -> dict[int, int]:
+class RowMatcher:
+    """A table's row targets with a memory of group scores: row labels repeat from report to
+    report, so each (label, following label) pair is scored once per process."""
+
+    def __init__(self, targets: Sequence[RowTarget]) -> None:
+        self.targets = tuple(targets)
+        self._cache: dict[tuple[str, str], list[float]] = {}
+
+    def scores(self, label: str, after: str) -> list[float]:
+        key = (label, after)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = _group_scores(
+                squash(label),
+                squash(_ENUM.sub("", after.lstrip())),
+                not core_label(label) or _TRAILING_ENUM.search(label) is not None,
+                self.targets,
+            )
+            if len(self._cache) < 50_000:
+                self._cache[key] = hit
+        return hit
+
+
+def assign_rows(groups: Sequence[Group], matcher: RowMatcher) -> dict[int, int]:
     """Monotone best assignment of groups to rows: returns {group index: target index}."""
-    n, m = len(groups), len(targets)
+    n, m = len(groups), len(matcher.targets)
     if n == 0 or m == 0:
         return {}
-    score = [
-        _group_scores(
-            squash(g.label),
-            squash(_ENUM.sub("", g.after.lstrip())),
-            not core_label(g.label) or _TRAILING_ENUM.search(g.label) is not None,
-            targets,
-        )
-        for g in groups
-    ]
+    score = [matcher.scores(g.label, g.after) for g in groups]
     neg = float("-inf")
     # dp[i][j]: best total using groups[:i] and targets[:j]
     dp = [[0.0] * (m + 1) for _ in range(n + 1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gongkai.data.form import (
     REVIEW_COLS,
@@ -13,7 +14,7 @@ from gongkai.data.form import (
     review_rows,
 )
 from gongkai.inference.layout import Group, tokenize_groups
-from gongkai.inference.tables.matching import RowTarget, assign_rows, core_label
+from gongkai.inference.tables.matching import RowMatcher, RowTarget, assign_rows, core_label
 from gongkai.inference.tables.rows import ReadState, fill_row
 
 _TEMPLATE_2019 = re.compile(r"新制作|新公开数量|对外公开总数")
@@ -52,15 +53,21 @@ _DECISION_COL = re.compile(r"处理决定数量")
 _FEE_AMOUNT = re.compile(r"收费金额")
 
 
+@lru_cache(maxsize=4)
+def _active_matcher(template: str) -> RowMatcher:
+    targets = [RowTarget(r.key, core_label(r.label)) for r in active_rows(template)]  # type: ignore[arg-type]
+    # 规范性文件 is printed with or without 行政.
+    targets[1] = RowTarget("normative_documents", "行政规范性文件", ("规范性文件",))
+    return RowMatcher(targets[:3] + [_EXTRA_2019_ROWS[0]] + targets[3:] + [_EXTRA_2019_ROWS[1]])
+
+
 def read_active(state: ReadState, text: str, start: int, end: int) -> None:
     """Section 2's table: documents (3 columns), decisions and fees (1 column each)."""
     rows = active_rows(state.tables.template)
     groups = tokenize_groups(text, start, end)
-    targets = [RowTarget(r.key, core_label(r.label)) for r in rows]
-    # 规范性文件 is printed with or without 行政; the shorter form is contained in both.
-    targets[1] = RowTarget("normative_documents", "行政规范性文件", ("规范性文件",))
-    targets = targets[:3] + [_EXTRA_2019_ROWS[0]] + targets[3:] + [_EXTRA_2019_ROWS[1]]
-    assignment = assign_rows(groups, targets)
+    matcher = _active_matcher(state.tables.template)
+    targets = matcher.targets
+    assignment = assign_rows(groups, matcher)
     if not assignment:
         return
     state.tables.found.add("active_disclosure")
@@ -88,18 +95,29 @@ def read_active(state: ReadState, text: str, start: int, end: int) -> None:
         state.tables.values[fee_key] = float(state.tables.values[fee_key])  # type: ignore[arg-type]
 
 
-def read_applications(state: ReadState, text: str, start: int, end: int) -> None:
-    """Section 3's table: 25 rows (23 when (六)其他处理 is one row) × 7 applicant columns."""
+@lru_cache(maxsize=1)
+def _applications_matcher() -> RowMatcher:
     split_rows = application_rows(True)
     single = application_rows(False)
     # One target list holding both forms of (六): the alignment picks what was printed.
     union = list(split_rows[:20]) + [single[20]] + list(split_rows[20:])
     targets = [RowTarget(r.key, core_label(r.label)) for r in union]
-    targets = [RowTarget(t.key, "其他处理") if t.key == "other.total" else t for t in targets]
+    return RowMatcher([RowTarget(t.key, "其他处理") if t.key == "other.total" else t for t in targets])
+
+
+@lru_cache(maxsize=1)
+def _review_matcher() -> RowMatcher:
+    return RowMatcher([RowTarget(r.key, core_label(r.label)) for r in review_rows()])
+
+
+def read_applications(state: ReadState, text: str, start: int, end: int) -> None:
+    """Section 3's table: 25 rows (23 when (六)其他处理 is one row) × 7 applicant columns."""
+    matcher = _applications_matcher()
+    union = matcher.targets
     groups = _split_runs(tokenize_groups(text, start, end), 7)
     # Whole table printed as one run of numbers: take rows by position.
     total_nums = sum(len(g.numbers) for g in groups)
-    assignment = assign_rows(groups, targets)
+    assignment = assign_rows(groups, matcher)
     if not assignment:
         return
     matched = {union[t].key for t in assignment.values()}
@@ -134,8 +152,7 @@ def read_review(state: ReadState, text: str, start: int, end: int) -> None:
             merged.cells.extend(g.cells if len(groups) == 1 else g.numbers)
         fill_row(state, keys, merged)
         return
-    targets = [RowTarget(r.key, core_label(r.label)) for r in review_rows()]
-    assignment = assign_rows(groups, targets)
+    assignment = assign_rows(groups, _review_matcher())
     assigned = {t: g for g, t in assignment.items()}
     for ti, group_key in enumerate(REVIEW_GROUPS):
         gkeys = [f"review_litigation.{group_key}.{c}" for c in REVIEW_COLS]
