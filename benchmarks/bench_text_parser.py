@@ -119,10 +119,25 @@ def bench_generated(n: int, seed: int, out: Path) -> list[Path]:
     return reports
 
 
+# The OCR confusions the issue names: 0/8/6/9, 1/7, 3/8, 5/6, a dropped or a doubled digit.
+_SWAPS = {"0": "869", "8": "0693", "6": "805", "9": "08", "1": "7", "7": "1", "3": "8", "5": "6"}
+
+
+def _misread(s: str, rng: random.Random) -> str | None:
+    """One OCR-style misreading of the digits ``s`` that changes the value, or None."""
+    options = []
+    for i, ch in enumerate(s):
+        options += [s[:i] + alt + s[i + 1 :] for alt in _SWAPS.get(ch, "")]
+        if len(s) > 1:
+            options.append(s[:i] + s[i + 1 :])
+        options.append(s[:i] + ch + s[i:])
+    options = [o for o in options if o and int(o) != int(s)]
+    return rng.choice(options) if options else None
+
+
 def bench_corruptions(reports: list[Path], seed: int, trials: int = 1000) -> None:
     """Inject one OCR-style digit corruption into a parsed table; detect and repair it."""
     rng = random.Random(seed)
-    swaps = {"0": "8", "8": "0", "6": "8", "1": "7", "7": "1", "3": "8", "5": "6", "9": "8", "2": "7", "4": "1"}
     detected = repaired = repaired_right = done = 0
     txt = [p for p in reports if p.suffix in (".txt", ".md")]
     docs = {}
@@ -138,17 +153,9 @@ def bench_corruptions(reports: list[Path], seed: int, trials: int = 1000) -> Non
         keys = [k for k in tv.all_keys() if not k.startswith("active") and tv.values.get(k) is not None]
         key = rng.choice(keys)
         truth = int(tv.values[key])
-        s = str(truth)
-        i = rng.randrange(len(s))
-        kind = rng.choice(("swap", "drop", "double"))
-        if kind == "swap":
-            bad = s[:i] + swaps[s[i]] + s[i + 1 :]
-        elif kind == "drop" and len(s) > 1:
-            bad = s[:i] + s[i + 1 :]
-        else:
-            bad = s[:i] + s[i] + s[i:]
-        if int(bad) == truth:
-            continue  # "00" for 0 is no corruption
+        bad = _misread(str(truth), rng)
+        if bad is None:
+            continue
         printed = {k: str(int(v)) for k, v in tv.values.items() if v is not None and k != "active_disclosure.fees.amount"}
         printed[key] = bad
         tv.values[key] = int(bad)

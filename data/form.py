@@ -8,6 +8,7 @@ gongkai (parser, checks, generator, evaluation) reads. Keys follow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Template = Literal["2021", "2019", "unknown"]
@@ -167,6 +168,7 @@ def table_rows(table: str, template: Template = "2021", other_split: bool = True
     raise KeyError(table)
 
 
+@lru_cache(maxsize=32)
 def cell_keys(table: str, template: Template = "2021", other_split: bool = True) -> list[str]:
-    """Every cell key ``table.row.col`` of a table, in printed order."""
+    """Every cell key ``table.row.col`` of a table, in printed order (shared: do not mutate)."""
     return [f"{table}.{r.key}.{c}" for r in table_rows(table, template, other_split) for c in r.columns]

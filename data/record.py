@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from gongkai.data.form import TABLE_NAMES, Template, table_rows
 from pydantic import BaseModel, ConfigDict, Field
+
+from gongkai.data.form import TABLE_NAMES, Template, cell_keys, table_rows
 
 SCHEMA_VERSION = 1
 
@@ -103,10 +104,7 @@ class TableValues:
     from_ocr: bool = False
 
     def keys(self, table: str) -> list[str]:
-        out = []
-        for r in table_rows(table, self.template, self.other_split):
-            out.extend(f"{table}.{r.key}.{c}" for c in r.columns)
-        return out
+        return cell_keys(table, self.template, self.other_split)
 
     def all_keys(self) -> list[str]:
         return [k for t in TABLE_NAMES if t in self.found for k in self.keys(t)]

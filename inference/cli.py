@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("samples", help="parse the bundled sample reports and summarise them")
     s.add_argument("-o", "--output", help="also write each record as JSON into this folder")
     s.set_defaults(func=_cmd_samples)
+    from gongkai.evaluation.cli import add_evaluate_command
+
+    add_evaluate_command(sub)
     return ap
 
 

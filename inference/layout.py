@@ -57,6 +57,8 @@ class Group:
 
 
 def _parse_number(raw: str) -> int | float:
+    if raw.isdigit():
+        return int(raw)
     s = _UNIT.sub("", raw).translate(_OCR_DIGITS)
     if "." in s:
         return float(s)
@@ -118,7 +120,7 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
             else:  # label words and numbers separated by spaces ("行政许可 12")
                 pieces = [(m.group(), cell_start + m.start()) for m in _TOKEN.finditer(s)]
             for i, (piece, p_start) in enumerate(pieces):
-                is_num = _NUM_RE.match(piece) is not None
+                is_num = piece.isdigit() or _NUM_RE.match(piece) is not None
                 # An enumerator such as "1 属于国家秘密" (OCR lost the dot) is label text.
                 if is_num and i + 1 < len(pieces) and _CJK_START.match(pieces[i + 1][0]):
                     is_num = False
