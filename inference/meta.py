@@ -36,8 +36,8 @@ def find_title(text: str, hint: str | None = None) -> str | None:
         c = _clean(line)
         if len(c) > 80 or not _TITLE_WORDS.search(c):
             continue
-        if c.startswith(("本报告", "根据", "按照", "依据")):
-            continue
+        if c.startswith(("本报告", "本年度报告", "根据", "按照", "依据")) or re.search(r"[，。；]", c):
+            continue  # a sentence about the report, not its title
         # A title broken over two lines: the organization on the line before.
         if i > 0 and not _org_before_year(c):
             prev = _clean(lines[i - 1])

@@ -72,6 +72,13 @@ class SyntheticReport:
     def other_split(self) -> bool:
         return self.tables.other_split
 
+    @property
+    def title_organization(self) -> str:
+        """The unit as the title prints it (often with its county or city in front): the
+        record's ``organization``, as on real reports."""
+        head = self.title.split(str(self.year), 1)[0]
+        return head.removesuffix("关于") or self.organization
+
 
 # ---- who -------------------------------------------------------------------------------
 
@@ -96,14 +103,16 @@ def _make_unit(rng: random.Random, level: AdminLevel) -> dict:
         org = short + "办事处"
         prefix = rng.choice([org, county + org, org])
         refs = ("我街道", "本街道", short, "街道办事处", "我办")
-        upper = rng.choice([f"{county}委、{county}政府", f"{county}委{county}政府", "区委、区政府"])
+        upper = rng.choice(
+            [f"{county}委、{county}政府", f"{county}委{county}政府", f"{county[-1]}委、{county[-1]}政府"]
+        )
     elif level == "乡镇":
         kind = rng.choice("镇镇镇乡")
         short = rng.choice(TOWN_PARTS) + kind
         org = short + "人民政府"
         prefix = rng.choice([org, county + org])
         refs = (f"我{kind}", f"本{kind}", short, f"{kind}政府")
-        upper = rng.choice([f"{county}委、{county}政府", "县委、县政府"])
+        upper = rng.choice([f"{county}委、{county}政府", f"{county[-1]}委、{county[-1]}政府"])
     elif level == "县区":
         short = county
         org = county + "人民政府"
@@ -160,8 +169,12 @@ def _make_unit(rng: random.Random, level: AdminLevel) -> dict:
 
 def _title(rng: random.Random, prefix: str, year: int) -> str:
     form = rng.choices(
-        ["{p}{y}年政府信息公开工作年度报告", "{p}{y}年度政府信息公开工作年度报告", "{p}关于{y}年政府信息公开工作的年度报告",
-         "{p}{y}年政府信息公开年度报告"],
+        [
+            "{p}{y}年政府信息公开工作年度报告",
+            "{p}{y}年度政府信息公开工作年度报告",
+            "{p}关于{y}年政府信息公开工作的年度报告",
+            "{p}{y}年政府信息公开年度报告",
+        ],
         weights=[70, 12, 6, 12],
     )[0]
     return form.format(p=prefix, y=year)
@@ -245,8 +258,8 @@ def _applications(rng: random.Random, level: AdminLevel, zero: bool, other_split
         on = base >= 0.07 or rng.random() < 0.5
         weights[key] = base * rng.uniform(0.2, 1.8) if on else 0.0
     if not other_split:
-        weights["other.total"] = weights.pop("other.no_correction") + weights.pop("other.unpaid_fee") + weights.pop(
-            "other.other"
+        weights["other.total"] = (
+            weights.pop("other.no_correction") + weights.pop("other.unpaid_fee") + weights.pop("other.other")
         )
     out_keys = outcome_rows(other_split)
     carry_in = rng.random() < 0.4
@@ -280,7 +293,9 @@ def _review(rng: random.Random, level: AdminLevel, zero: bool, n_new: int) -> di
         if rng.random() >= chance[g]:
             continue
         total = rng.randint(1, 2 + n_new // 40)
-        parts = split_total(total, [rng.uniform(0.3, 1.0), rng.uniform(0, 0.3), rng.uniform(0, 0.3), rng.uniform(0, 0.4)], rng)
+        parts = split_total(
+            total, [rng.uniform(0.3, 1.0), rng.uniform(0, 0.3), rng.uniform(0, 0.3), rng.uniform(0, 0.4)], rng
+        )
         for c, v in zip(REVIEW_COLS[:4], parts, strict=True):
             vals[f"review_litigation.{g}.{c}"] = v
         vals[f"review_litigation.{g}.total"] = total
@@ -303,23 +318,30 @@ def _active(rng: random.Random, level: AdminLevel, zero: bool, template: str) ->
     vals: dict[str, float | None] = {}
     for row in active_rows(template):  # type: ignore[arg-type]
         if row.key in ("rules", "normative_documents"):
-            has = (
-                (row.key == "rules" and level in ("省级", "地市") and rng.random() < 0.8)
-                or (row.key == "normative_documents" and not zero and rng.random() < (0.3 if big < 0.5 else 0.85))
+            has = (row.key == "rules" and level in ("省级", "地市") and rng.random() < 0.8) or (
+                row.key == "normative_documents" and not zero and rng.random() < (0.3 if big < 0.5 else 0.85)
             )
             issued = rng.randint(0, 6 if row.key == "rules" else int(5 + 15 * big)) if has else 0
             if template == "2019":
                 published = issued if rng.random() < 0.8 else rng.randint(0, issued)
                 total = published + (rng.randint(0, 30 + int(100 * big)) if has else 0)
-                vals.update({f"active_disclosure.{row.key}.newly_made": issued,
-                             f"active_disclosure.{row.key}.newly_published": published,
-                             f"active_disclosure.{row.key}.total_published": total})
+                vals.update(
+                    {
+                        f"active_disclosure.{row.key}.newly_made": issued,
+                        f"active_disclosure.{row.key}.newly_published": published,
+                        f"active_disclosure.{row.key}.total_published": total,
+                    }
+                )
             else:
                 repealed = rng.randint(0, max(0, issued // 2 + 2)) if has else 0
                 in_force = issued + (rng.randint(0, 20 + int(150 * big)) if has else 0)
-                vals.update({f"active_disclosure.{row.key}.issued": issued,
-                             f"active_disclosure.{row.key}.repealed": repealed,
-                             f"active_disclosure.{row.key}.in_force": in_force})
+                vals.update(
+                    {
+                        f"active_disclosure.{row.key}.issued": issued,
+                        f"active_disclosure.{row.key}.repealed": repealed,
+                        f"active_disclosure.{row.key}.in_force": in_force,
+                    }
+                )
         elif row.key == "fees":
             vals["active_disclosure.fees.amount"] = _fees(rng, level, zero)
         else:
@@ -332,7 +354,9 @@ def _active(rng: random.Random, level: AdminLevel, zero: bool, template: str) ->
     return vals
 
 
-def make_tables(rng: random.Random, level: AdminLevel, template: str, other_split: bool, zero: bool) -> TableValues:
+def make_tables(
+    rng: random.Random, level: AdminLevel, template: str, other_split: bool, zero: bool
+) -> TableValues:
     """Table values for one unit (relations 1–5 hold exactly)."""
     tv = TableValues(template=template, other_split=other_split, found=set(TABLE_NAMES))  # type: ignore[arg-type]
     tv.values.update(_applications(rng, level, zero, other_split))

@@ -7,6 +7,7 @@ common place-name parts and need not exist.
 
 from __future__ import annotations
 
+# fmt: off
 # province -> {city -> (county/district, ...)}
 REGIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "河北省": {
@@ -147,6 +148,7 @@ LOCAL_DEPTS = (
     "市场监督管理局", "应急管理局", "文化广电和旅游局", "统计局", "城市管理局", "司法局",
     "退役军人事务局", "医疗保障局", "审计局", "发展和改革委员会", "工业和信息化局", "公安局",
 )
+# fmt: on
 
 
 def short_place(name: str) -> str:

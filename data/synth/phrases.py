@@ -162,7 +162,11 @@ SUPERVISION = (
 
 # Thematic sub-headings some reports use instead of the plain topic names.
 THEMATIC_HEADINGS = {
-    "proactive_disclosure": ("聚焦重点领域，扎实做好主动公开", "坚持应公开尽公开，深化主动公开", "突出公开重点，提升公开实效"),
+    "proactive_disclosure": (
+        "聚焦重点领域，扎实做好主动公开",
+        "坚持应公开尽公开，深化主动公开",
+        "突出公开重点，提升公开实效",
+    ),
     "request_disclosure": ("规范办理流程，依法做好依申请公开", "畅通申请渠道，提升答复质量"),
     "information_management": ("强化审核把关，规范政府信息管理", "健全管理制度，夯实工作基础"),
     "platforms": ("加强平台建设，拓展公开渠道", "优化公开载体，方便群众获取"),
@@ -370,7 +374,13 @@ OTHER_TASKS = (
     "对照年度政务公开工作要点，{ref}逐项抓好落实，各项任务均已按要求完成。",
     "按照上级政务公开工作要点的部署，{ref}细化任务分工，推动各项重点工作落地见效。",
 )
-OTHER_NONE = ("无。", "无其他需要报告的事项。", "本机关无其他需要报告的事项。", "暂无其他需要报告的事项。", "无")
+OTHER_NONE = (
+    "无。",
+    "无其他需要报告的事项。",
+    "本机关无其他需要报告的事项。",
+    "暂无其他需要报告的事项。",
+    "无",
+)
 
 # Ordinal styles for enumerated items: (format, final separator style).
 ORDINALS_CN = "一二三四五六七八九十"
