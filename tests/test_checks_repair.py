@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gongkai.data.form import APP_PARTS, REVIEW_COLS, REVIEW_GROUPS, application_rows, outcome_rows
 from gongkai.data.record import TableValues
 from gongkai.inference.checks import check_tables, violations
 from gongkai.inference.repair import fill_unknowns, is_ocr_confusable, repair_ocr_digits
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def consistent_tables(rng: random.Random, other_split: bool = True, scale: int = 50) -> TableValues:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gongkai.data.form import cell_keys
 from gongkai.data.record import TableValues
 from gongkai.inference.pipeline import parse_file
