@@ -43,6 +43,7 @@ def _cmd_samples(args: argparse.Namespace) -> int:
     """Parse the bundled sample reports and print a one-line summary of each record."""
     from importlib.resources import files
 
+    from gongkai.evaluation.compare import Gold, compare
     from gongkai.inference.pipeline import parse_file
 
     sample_dir = Path(str(files("gongkai.data.samples")))
@@ -54,9 +55,14 @@ def _cmd_samples(args: argparse.Namespace) -> int:
         rec = parse_file(p)
         errors = sum(1 for i in rec.issues if i.severity == "error")
         repaired = sum(1 for i in rec.issues if i.code.endswith(".repaired"))
+        gold_path = p.with_name(p.stem + ".gold.json")
+        vs_gold = ""
+        if gold_path.exists():
+            cmp = compare(rec, Gold.read(gold_path))
+            vs_gold = f" gold: {cmp.n_exact}/{len(cmp.cells)} cells exact"
         print(
             f"{p.name}: {rec.meta.organization} {rec.meta.year} template={rec.template} "
-            f"tables={len(rec.tables)} sections={len(rec.sections)} errors={errors} repaired={repaired}"
+            f"tables={len(rec.tables)} sections={len(rec.sections)} errors={errors} repaired={repaired}{vs_gold}"
         )
         if out_dir:
             (out_dir / (p.stem + ".json")).write_text(rec.to_json(), encoding="utf-8")
