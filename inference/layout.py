@@ -22,6 +22,9 @@ _BLANK_RE = re.compile(r"^[-—–/／−]+$")
 _CJK_START = re.compile(r"^[\u3400-\u9fff(（“]")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TOKEN = re.compile(r"\S+")
+# Separators some reports use inside one cell: "予以公开：1，0，0" (same length, so offsets hold).
+_LIST_SEP_CHARS = frozenset("，、;；:：")
+_LIST_SEP = re.compile(r"(?<=\d)[，、;；](?=\d)|[:：](?=\d)")
 _HAS_DIGIT = re.compile(r"\d")
 _MULTI_SPACE = re.compile(r" {2,}")
 
@@ -115,6 +118,8 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
                 pending_empty += 1
                 continue
             cell_start = line_start + off + (len(cell_text) - len(cell_text.lstrip()))
+            if _LIST_SEP_CHARS.intersection(s):
+                s = _LIST_SEP.sub(" ", s)  # "予以公开：1，0，0" lists numbers in one cell
             if " " not in s:  # the common case: one token per cell
                 pieces = [(s, cell_start)]
             else:  # label words and numbers separated by spaces ("行政许可 12")
