@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gongkai.data.form import application_rows
+
 # A numeric cell: optional sign, thousands commas, decimals, a unit word some tables print
 # in every cell, and the letters OCR reads for digits (O for 0, l/I for 1) when mixed with
 # digits or standing alone as 〇/O.
@@ -19,13 +21,22 @@ _UNIT = re.compile(r"(?:件|个|次|万元|元)$")
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", ",": None, "−": "-"})
 # A cell printed as a dash or slash is an explicit blank.
 _BLANK_RE = re.compile(r"^[-—–/／−]+$")
-_CJK_START = re.compile(r"^[\u3400-\u9fff(（“]")
+# How the numbered sub-rows' labels begin (属于…, 本机关…): a small number printed just
+# before one of these is the row's enumerator with its dot lost, not a value.
+_SUB_ROW_STARTS = frozenset(
+    r.label.split(".", 1)[1][:2] for r in application_rows(True) if re.match(r"^\d\.", r.label)
+)
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TOKEN = re.compile(r"\S+")
 # Separators some reports use inside one cell: "予以公开：1，0，0" (same length, so offsets hold).
 _LIST_SEP_CHARS = frozenset("，、;；:：")
 _LIST_SEP = re.compile(r"(?<=\d)[，、;；](?=\d)|[:：](?=\d)")
 _HAS_DIGIT = re.compile(r"\d")
+# A digit next to a Chinese character: numbers printed against their labels.
+_GLUED = re.compile(r"\d[\u3400-\u9fff(“]|[\u3400-\u9fff)”]\d")
+_RUN = re.compile(r"\d+(?:\.\d+)?")
+_ENUM_AFTER = re.compile(r"[.、](?=[\u3400-\u9fff“(]|$)")
+_WORD_SUFFIX = re.compile(r"[年月日号条项部期届次批季度件个人家篇万%]")
 _MULTI_SPACE = re.compile(r" {2,}")
 
 
@@ -94,6 +105,34 @@ def _line_cells(line: str) -> list[tuple[str, int]]:
     return out
 
 
+def _split_glued(piece: str, start: int) -> list[tuple[str, int]]:
+    """Cut numbers out of words they are printed against ("规章000行政规范性文件88").
+
+    Text scraped from a table without cell separators glues labels and numbers together;
+    a digit run is a number unless it is part of the words (第2条, 2022年) or the row
+    enumerator of the next label ("00000002.其他…": the last 2 numbers the next row).
+    """
+    if _NUM_RE.match(piece) or "。" in piece:
+        return [(piece, start)]
+    out: list[tuple[str, int]] = []
+    pos = 0
+    for m in _RUN.finditer(piece):
+        a, b = m.start(), m.end()
+        if piece[a - 1 : a] == "第" or _WORD_SUFFIX.match(piece, b):
+            continue
+        if _ENUM_AFTER.match(piece, b):
+            b -= 1  # the run's last digit is the next row's enumerator
+            if b == a:
+                continue
+        if a > pos:
+            out.append((piece[pos:a], start + pos))
+        out.append((piece[a:b], start + a))
+        pos = b
+    if pos < len(piece):
+        out.append((piece[pos:], start + pos))
+    return out
+
+
 def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[Group]:
     """Cut ``text[start:end]`` into label/number groups (see module docstring)."""
     end = len(text) if end is None else end
@@ -124,10 +163,21 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
                 pieces = [(s, cell_start)]
             else:  # label words and numbers separated by spaces ("行政许可 12")
                 pieces = [(m.group(), cell_start + m.start()) for m in _TOKEN.finditer(s)]
+            if not s.isdigit() and _GLUED.search(s):
+                pieces = [sub for pc in pieces for sub in _split_glued(*pc)]
             for i, (piece, p_start) in enumerate(pieces):
                 is_num = piece.isdigit() or _NUM_RE.match(piece) is not None
-                # An enumerator such as "1 属于国家秘密" (OCR lost the dot) is label text.
-                if is_num and i + 1 < len(pieces) and _CJK_START.match(pieces[i + 1][0]):
+                # An enumerator such as "1 属于国家秘密" (OCR lost the dot) is label text;
+                # a number glued to the next word ("规章000行政…") is not.
+                if (
+                    is_num
+                    and i + 1 < len(pieces)
+                    and len(piece) <= 2
+                    and piece[0] != "0"
+                    and (i == 0 or pieces[i - 1][1] + len(pieces[i - 1][0]) < p_start)
+                    and pieces[i + 1][1] > p_start + len(piece)
+                    and pieces[i + 1][0][:2] in _SUB_ROW_STARTS
+                ):
                     is_num = False
                 if not is_num:
                     current = None

@@ -20,12 +20,15 @@ _PERIOD = re.compile(
 _ORG_TAIL = re.compile(
     r"(?:人民政府|政府|办事处|街道|管委会|管理委员会|委员会|局|厅|办公室|办公厅|委|中心|镇|乡|院|所|站|队|会|处|公司|实验区)$"
 )
+# "标题: …" as scraped pages label their fields.
+_FIELD_NAME = re.compile(r"^\s*(?:标题|题目|名称)\s*[:：]\s*")
 _MD_MARK = re.compile(r"^[#>*\s]+|[*\s]+$")
 _DISCLOSURE = re.compile(r"(?:政府信息公开|信息公开|政务公开)")
 
 
 def _clean(s: str) -> str:
     s = _MD_MARK.sub("", s)
+    s = _FIELD_NAME.sub("", s)
     return re.sub(r"\s+", "", s)
 
 

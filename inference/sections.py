@@ -70,9 +70,13 @@ def _heading_in_line(line: str) -> tuple[int, str, int] | None:
     if num_text and num_text.startswith(("(", "（")):
         return None  # (一) is a sub-heading inside a section, never one of the six
     arabic = bool(num_text and num_text[0].isdigit())
-    # Whole line is the title (bare heading or numbered heading).
+    merged = _merged_heading(rest, rest_start) if num_text and not arabic else None
+    if merged is not None and merged[2] < len(line.rstrip()):
+        return merged  # a numbered title with the body following on the same line
+    # Whole line is the title (bare heading or numbered heading). Whitespace inside it
+    # means text follows the title on the same line.
     title_text = rest.strip()
-    if 0 < len(title_text) <= _MAX_TITLE and not re.search(r"[。，,；;]|[:：].", title_text):
+    if 0 < len(title_text) <= _MAX_TITLE and not re.search(r"[。，,；;\s]|[:：].", title_text):
         n = _match_title(title_text)
         # Arabic numbering is common for sub-items ("1、主动公开情况"): trust it only when it
         # agrees with the title.
@@ -80,13 +84,33 @@ def _heading_in_line(line: str) -> tuple[int, str, int] | None:
             return None
         if n is not None and (num_text or len(title_text) <= 20):
             return n, title_text.strip("*_ #"), len(line)
-    # Heading merged into the text: a numbered title followed by the body on the same line.
-    if num_text and not arabic and _numeral(num_text) is not None:
-        for cut in re.finditer(r"[。：:；\s]|(?<=情况)|(?<=事项)", rest[: _MAX_TITLE + 2]):
-            n = _match_title(rest[: cut.start()])
-            if n is not None:
-                return n, rest[: cut.start()].strip("*_ #"), rest_start + cut.start()
+    return merged
+
+
+def _merged_heading(rest: str, rest_start: int) -> tuple[int, str, int] | None:
+    """A title at the start of ``rest`` cut where the body begins (punctuation, space, 情况/事项)."""
+    for cut in re.finditer(r"[。：:；\s]|(?<=情况)|(?<=事项)", rest[: _MAX_TITLE + 2]):
+        n = _match_title(rest[: cut.start()])
+        if n is not None:
+            return n, rest[: cut.start()].strip("*_ #"), rest_start + cut.start()
     return None
+
+
+_INLINE_NUM = re.compile(r"(?<![(（一二三四五六七八九十第])[一二三四五六]\s*[、.．]")
+
+
+def _inline_hits(text: str) -> list[HeadingHit]:
+    hits: list[HeadingHit] = []
+    last = 0
+    for m in _INLINE_NUM.finditer(text):
+        window = text[m.start() : m.start() + 60].split("\n", 1)[0]
+        found = _heading_in_line(window)
+        if found is None or found[0] <= last:
+            continue
+        n, title, head_len = found
+        hits.append(HeadingHit(n, title, m.start(), m.start() + head_len))
+        last = n
+    return hits
 
 
 def find_sections(text: str) -> list[Section]:
@@ -107,6 +131,11 @@ def find_sections(text: str) -> list[Section]:
             continue  # a section appears once, in order; a later repeat is a mention
         hits.append(HeadingHit(n, title, line_start, line_start + head_len))
         last = n
+    if len(hits) < 4:
+        # Text flattened into long lines (scraped pages): headings stand mid-line.
+        inline = _inline_hits(text)
+        if len(inline) > len(hits):
+            hits = inline
     sections: list[Section] = []
     for i, h in enumerate(hits):
         end = hits[i + 1].start if i + 1 < len(hits) else len(text)

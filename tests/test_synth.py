@@ -231,7 +231,8 @@ def test_every_layout_meets_both_templates():
 
 def test_dropped_cells_leave_exactly_one_number_out():
     ints = re.compile(r"(?<![\d.])\d+(?![\d.])")
-    for k, layout in enumerate(TEXT_LAYOUTS):
+    # "glued" prints numbers against each other, so a dropped cell is not countable there.
+    for k, layout in enumerate(lay for lay in TEXT_LAYOUTS if lay != "glued"):
         report = generate(random.Random(100 + k))
         key = choose_dropped(report.tables, random.Random(k), n=1)[0]
         full = render_report(report, "txt", layout, random.Random(7)).text

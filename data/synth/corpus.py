@@ -163,7 +163,9 @@ def make_item(
     """Report ``i`` of the corpus of ``seed`` and its rendering (no file written)."""
     rng = report_rng(seed, i)
     report = generate(rng, template=template)  # type: ignore[arg-type]
-    dropped = choose_dropped(report.tables, rng) if fmt in ("txt", "md") and rng.random() < 0.15 else []
+    # Scraped text without cell separators cannot show a dropped cell: no dropping there.
+    droppable = fmt in ("txt", "md") and layout != "glued"
+    dropped = choose_dropped(report.tables, rng) if droppable and rng.random() < 0.15 else []
     return report, render_report(report, fmt, layout, rng, dropped=dropped)
 
 

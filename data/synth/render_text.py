@@ -11,6 +11,8 @@ Layouts (how the three tables are printed; the narrative is the same in all):
               or a label split mid-word with its tail on the next line).
 ``ocr``       tab layout with labels broken by spaces and line breaks, rowspan labels spread
               over the rows they span, full/half-width parentheses mixed.
+``glued``     each table on one line with no cell separators, as text scraped from a web
+              page gives it: labels against numbers, numbers against each other.
 
 Any layout can drop cells (``dropped``: value cells of ``applications`` left out of the
 rendering entirely). :func:`render_text` returns the text and the gold segments located in it.
@@ -26,7 +28,7 @@ from gongkai.data.synth.document import Doc
 from gongkai.data.synth.grids import Cell, Grid
 from gongkai.data.synth.narrative import Paragraph
 
-TEXT_LAYOUTS = ("tab", "pipe", "lines", "markdown", "flat", "broken", "ocr")
+TEXT_LAYOUTS = ("tab", "pipe", "lines", "markdown", "flat", "broken", "ocr", "glued")
 
 
 @dataclass
@@ -194,6 +196,23 @@ def _flat(grid: Grid, o: TextOptions, rng: random.Random) -> list[str]:
     return lines
 
 
+def _glued(grid: Grid, o: TextOptions, rng: random.Random) -> list[str]:
+    """The whole table on one line, cells run together as text scraped from a page gives it:
+    labels against numbers, numbers against each other ("一、本年新收…申请数量 713000074二、…")."""
+    parts = []
+    for row in _matrix(grid, o.dropped):
+        labels = "".join(p.text for p in row if p.origin and p.cell.key is None and p.text)
+        nums = [p.text for p in row if p.origin and p.cell.key is not None and not p.dropped and p.text]
+        if len(nums) > 1 and rng.random() < 0.2:  # now and then one space survives
+            k = rng.randint(1, len(nums) - 1)
+            run = "".join(nums[:k]) + " " + "".join(nums[k:])
+        else:
+            run = "".join(nums)
+        if labels or run:
+            parts.append(labels + (" " if labels and rng.random() < 0.5 else "") + run)
+    return [rng.choice(["", " "]).join(parts)]
+
+
 def _broken(grid: Grid, o: TextOptions, rng: random.Random) -> list[str]:
     matrix = _matrix(grid, o.dropped)
     body = [i for i, r in enumerate(matrix) if any(p.cell.key for p in r)]
@@ -274,6 +293,7 @@ _LAYOUT_FUNCS = {
     "flat": _flat,
     "broken": _broken,
     "ocr": _ocr,
+    "glued": _glued,
 }
 
 

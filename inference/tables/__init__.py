@@ -71,6 +71,13 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, tuple[int, in
     return regions
 
 
+def _is_prose(line: str) -> bool:
+    """A sentence-like line: long, punctuated, untabulated and with few digits."""
+    if len(line) < 40 or "\t" in line or "。" not in line:
+        return False
+    return sum(ch.isdigit() for ch in line) < 0.1 * len(line)
+
+
 def _trim_narrative(text: str, a: int, b: int) -> int:
     """End of the table part of ``text[a:b]``: before trailing paragraphs of prose."""
     pos = b
@@ -81,7 +88,7 @@ def _trim_narrative(text: str, a: int, b: int) -> int:
         if not line:
             pos = line_start - 1 if line_start > a else a
             continue
-        if len(line) >= 40 and ("。" in line or "，" in line) and "\t" not in line:
+        if line_start > a and _is_prose(line):
             pos = line_start - 1 if line_start > a else a
             continue
         break

@@ -1,35 +1,48 @@
 """Rows: put one group's printed cells into a row's columns.
 
-When the count of numbers equals the row's width they are taken in order; explicit empty
-cells (TAB/grid) keep their position when that makes the count right; otherwise the row is
-ambiguous (a cell was dropped) and its placement is left to the table's arithmetic
-(:func:`place_ambiguous`).
+When the count of numbers equals the row's width they are taken in order. Otherwise the
+row is ambiguous and every reading of it becomes a candidate:
+
+* numbers printed against each other without separators ("713000074", scraped tables)
+  are split into the row's width, without leading zeros, keeping the splits that satisfy
+  the row's own sum;
+* a row with cells dropped keeps its numbers in order with the missing columns unknown,
+  in every possible way; the reading the printed empty cells suggest (TAB/grid) comes first.
+
+:func:`place_ambiguous` then picks, for all ambiguous rows together, the candidates after
+which the table's relations fail least.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
 from gongkai.data.record import Issue, TableValues
-from gongkai.inference.checks import relations, violations
+from gongkai.inference.checks import Relation, relations, violations
 from gongkai.inference.layout import Cell, Group
 from gongkai.inference.repair import fill_unknowns
 
 _MAX_PLACEMENTS = 800
+_MAX_JOINT = 3000
+_MAX_SPLITS = 5000
+
+Reading = tuple[Cell | None, ...]
 
 
 @dataclass
 class AmbiguousRow:
-    """A row printed with fewer numbers than columns: which ones are missing is unknown.
+    """A row whose printed numbers can be read more than one way.
 
-    ``hint`` is the placement the printed empty cells suggest (TAB/grid layouts), used to
-    break ties the arithmetic leaves open.
+    ``candidates`` are full readings of the row (one entry per column, None = unknown), the
+    preferred one first (the printed empty cells' reading, when there is one).
+    ``hinted`` says the first candidate comes from printed empty cells and may break ties.
     """
 
-    keys: list[str]  # cell keys of the row, in column order
-    numbers: list[Cell]
-    hint: tuple[int, ...] | None = None
+    keys: list[str]
+    candidates: list[Reading]
+    hinted: bool = False
 
 
 @dataclass
@@ -57,6 +70,64 @@ def _empty_cell_hint(group: Group, width: int) -> tuple[int, ...] | None:
     return None
 
 
+def _digit_splits(raw: str, parts: int) -> Iterator[list[str]]:
+    """Ways to cut a digit string into ``parts`` numbers, none with a leading zero."""
+    if parts == 1:
+        if raw and (raw == "0" or raw[0] != "0"):
+            yield [raw]
+        return
+    if raw[:1] == "0":  # a part starting with 0 is the number 0 itself
+        for rest in _digit_splits(raw[1:], parts - 1):
+            yield ["0", *rest]
+        return
+    for cut in range(1, len(raw) - parts + 2):
+        for rest in _digit_splits(raw[cut:], parts - 1):
+            yield [raw[:cut], *rest]
+
+
+def _split_readings(nums: list[Cell], width: int) -> Iterator[Reading]:
+    """Readings of ``nums`` where some numbers are several cells printed without separators."""
+    extra = width - len(nums)
+    splittable = [i for i, c in enumerate(nums) if c.raw.isdigit() and len(c.raw) > 1]
+    if not splittable:
+        return
+    # Distribute the missing cells over the splittable numbers (each gets k extra parts).
+    def shares(i: int, left: int) -> Iterator[list[int]]:
+        if i == len(splittable) - 1:
+            if left <= len(nums[splittable[i]].raw) - 1:
+                yield [left]
+            return
+        for k in range(0, min(left, len(nums[splittable[i]].raw) - 1) + 1):
+            for rest in shares(i + 1, left - k):
+                yield [k, *rest]
+
+    for share in shares(0, extra):
+        extra_of = dict(zip(splittable, share, strict=True))
+        per_cell: list[list[list[Cell]]] = []
+        for i, c in enumerate(nums):
+            k = extra_of.get(i, 0)
+            options = []
+            for pieces in _digit_splits(c.raw, k + 1):
+                cells, off = [], c.start
+                for p in pieces:
+                    cells.append(Cell(p, int(p), off, off + len(p)))
+                    off += len(p)
+                options.append(cells)
+            per_cell.append(options)
+        for combo in product(*per_cell):
+            yield tuple(cell for cells in combo for cell in cells)
+
+
+def _row_relations(state: ReadState, keys: list[str]) -> list[Relation]:
+    inside = set(keys)
+    return [r for r in relations(state.tables) if inside.issuperset(r.cells)]
+
+
+def _holds(reading: Reading, keys: list[str], rels: list[Relation]) -> bool:
+    values = {k: (c.value if c is not None else None) for k, c in zip(keys, reading, strict=True)}
+    return all(r.residual(values) in (None, 0) for r in rels)
+
+
 def fill_row(state: ReadState, keys: list[str], group: Group) -> None:
     """Assign ``group``'s cells to the row's ``keys`` (see module docstring)."""
     width = len(keys)
@@ -76,74 +147,111 @@ def fill_row(state: ReadState, keys: list[str], group: Group) -> None:
         return
     for k in keys:
         state.set_cell(k, None)
-    if nums:
-        state.ambiguous.append(AmbiguousRow(list(keys), list(nums), _empty_cell_hint(group, width)))
-
-
-def _options(row: AmbiguousRow) -> list[tuple[int, ...]]:
-    opts = list(combinations(range(len(row.keys)), len(row.numbers)))
-    if row.hint in opts:  # the printed empty cells' reading is tried first and wins ties
-        opts.remove(row.hint)
-        opts.insert(0, row.hint)
-    return opts
+    if not nums:
+        return
+    rels = _row_relations(state, keys)
+    splits: list[Reading] = []
+    for reading in _split_readings(nums, width):
+        if _holds(reading, keys, rels):
+            splits.append(reading)
+        if len(splits) > _MAX_SPLITS:
+            break
+    if len(splits) == 1:
+        for k, c in zip(keys, splits[0], strict=True):
+            state.set_cell(k, c)
+        return
+    if splits:
+        state.ambiguous.append(AmbiguousRow(list(keys), splits))
+        return
+    hint = _empty_cell_hint(group, width)
+    placements = list(combinations(range(width), len(nums)))
+    if hint in placements:  # the printed empty cells' reading is tried first and wins ties
+        placements.remove(hint)
+        placements.insert(0, hint)
+    readings: list[Reading] = []
+    for cols in placements:
+        row: list[Cell | None] = [None] * width
+        for col, cell in zip(cols, nums, strict=True):
+            row[col] = cell
+        readings.append(tuple(row))
+    state.ambiguous.append(AmbiguousRow(list(keys), readings, hinted=hint is not None))
 
 
 def place_ambiguous(state: ReadState) -> None:
-    """Place the ambiguous rows' numbers where the table's relations hold best.
+    """Choose a reading for every ambiguous row: the one the table's relations favour.
 
-    Every way of leaving the missing columns empty is tried — for all ambiguous rows jointly
-    when that is few enough trials — and the placement after which the relations (with
-    determined unknowns filled) fail least wins. When two placements tie with different
-    results, the printed empty cells decide if they can; otherwise the row stays unknown and
-    an issue says so.
+    All ambiguous rows are tried together when that is few enough trials; otherwise rows
+    are settled one at a time, repeatedly, each settled row helping to settle the next.
+    The readings after which the relations (with determined unknowns filled) fail least
+    win; when those disagree, the printed empty cells decide if they can, otherwise the
+    row stays unknown and an issue says so.
     """
-    tv = state.tables
-    rels = relations(tv)
-    rows = state.ambiguous
-    options = [_options(r) for r in rows]
+    by_table: dict[str, list[AmbiguousRow]] = {}
+    for r in state.ambiguous:  # relations never cross tables
+        by_table.setdefault(r.keys[0].split(".", 1)[0], []).append(r)
+    for rows in by_table.values():
+        _place_table_rows(state, rows)
+
+
+def _place_table_rows(state: ReadState, rows: list[AmbiguousRow]) -> None:
     n_joint = 1
-    for o in options:
-        n_joint *= len(o)
-    groups = [list(range(len(rows)))] if n_joint <= _MAX_PLACEMENTS else [[i] for i in range(len(rows))]
-    for idx in groups:
-        if len(idx) == 1 and len(options[idx[0]]) > _MAX_PLACEMENTS:
-            # Too many ways to try (the 15-number review row): only the empty cells can tell.
-            row = rows[idx[0]]
-            if row.hint is None:
-                _unplaced(state, row)
-            else:
-                for col, cell in zip(row.hint, row.numbers, strict=True):
-                    state.set_cell(row.keys[col], cell)
-            continue
-        best_score: int | None = None
-        best: list[tuple[tuple[tuple[int, ...], ...], tuple]] = []
-        for combo in product(*(options[i] for i in idx)):
-            trial = TableValues(template=tv.template, other_split=tv.other_split, found=set(tv.found),
-                                values=dict(tv.values))
-            for i, cols in zip(idx, combo, strict=True):
-                for col, cell in zip(cols, rows[i].numbers, strict=True):
-                    trial.values[rows[i].keys[col]] = cell.value
-            fill_unknowns(trial, rels)
-            keys = [k for i in idx for k in rows[i].keys]
-            score = len(violations(trial, rels))
-            outcome = tuple(trial.values.get(k) for k in keys)
-            if best_score is None or score < best_score:
-                best_score, best = score, [(combo, outcome)]
-            elif score == best_score:
-                best.append((combo, outcome))
-        # best[0] is the hinted placement whenever the hint is among the best.
-        chosen = best[0][0] if best and (len({o for _c, o in best}) == 1 or _is_hint(rows, idx, best[0][0])) else None
-        if chosen is None:
-            for i in idx:
-                _unplaced(state, rows[i])
-            continue
-        for i, cols in zip(idx, chosen, strict=True):
-            for col, cell in zip(cols, rows[i].numbers, strict=True):
-                state.set_cell(rows[i].keys[col], cell)
+    for r in rows:
+        n_joint *= len(r.candidates)
+    if n_joint <= _MAX_JOINT:
+        if not _settle(state, rows, final=True):
+            for r in rows:
+                _unplaced(state, r)
+        return
+    pending = list(rows)
+    progress = True
+    while pending and progress:
+        progress = False
+        for r in list(pending):
+            if len(r.candidates) <= _MAX_PLACEMENTS and _settle(state, [r], final=False):
+                pending.remove(r)
+                progress = True
+    for r in pending:
+        if r.hinted:
+            _apply(state, r, r.candidates[0])
+        else:
+            _unplaced(state, r)
 
 
-def _is_hint(rows: list[AmbiguousRow], idx: list[int], combo: tuple[tuple[int, ...], ...]) -> bool:
-    return all(rows[i].hint is not None and rows[i].hint == cols for i, cols in zip(idx, combo, strict=True))
+def _settle(state: ReadState, rows: list[AmbiguousRow], final: bool) -> bool:
+    """Try every combination of the rows' readings; apply the winner if there is one."""
+    tv = state.tables
+    keys = [k for r in rows for k in r.keys]
+    key_set = set(keys)
+    rels = tuple(rel for rel in relations(tv) if key_set.intersection(rel.cells))
+    best_score: int | None = None
+    best: list[tuple[tuple[Reading, ...], tuple]] = []
+    for combo in product(*(r.candidates for r in rows)):
+        trial = TableValues(template=tv.template, other_split=tv.other_split, found=tv.found, values=dict(tv.values))
+        for r, reading in zip(rows, combo, strict=True):
+            for key, cell in zip(r.keys, reading, strict=True):
+                trial.values[key] = cell.value if cell is not None else None
+        fill_unknowns(trial, rels)
+        score = len(violations(trial, rels))
+        outcome = tuple(trial.values.get(k) for k in keys)
+        if best_score is None or score < best_score:
+            best_score, best = score, [(combo, outcome)]
+        elif score == best_score:
+            best.append((combo, outcome))
+    if not best:
+        return False
+    first_is_hint = all(r.hinted and c == r.candidates[0] for r, c in zip(rows, best[0][0], strict=True))
+    # Unsettled rows may still be settled later by others, unless this is the last word.
+    decided = len({o for _c, o in best}) == 1 and (final or best_score == 0)
+    if decided or (final and first_is_hint):
+        for r, reading in zip(rows, best[0][0], strict=True):
+            _apply(state, r, reading)
+        return True
+    return False
+
+
+def _apply(state: ReadState, row: AmbiguousRow, reading: Reading) -> None:
+    for key, cell in zip(row.keys, reading, strict=True):
+        state.set_cell(key, cell)
 
 
 def _unplaced(state: ReadState, row: AmbiguousRow) -> None:
@@ -153,8 +261,8 @@ def _unplaced(state: ReadState, row: AmbiguousRow) -> None:
             severity="warning",
             cells=list(row.keys),
             message=(
-                f"row printed with {len(row.numbers)} numbers for {len(row.keys)} columns and the table's sums "
-                "do not tell which are missing; its cells are left unknown"
+                f"row printed with too few separate numbers for its {len(row.keys)} columns, and the "
+                "table's sums do not settle how to read it; its cells are left unknown"
             ),
         )
     )
