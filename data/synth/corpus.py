@@ -24,7 +24,13 @@ from gongkai.data.synth.render_html import HTML_LAYOUTS, render_html
 from gongkai.data.synth.render_text import TEXT_LAYOUTS, draw_options, plain_text, render_text
 
 FORMATS = ("txt", "md", "html", "docx")
+# Formats that need reportlab/pypdfium2 and a CJK font; asked for by name.
+PAGE_FORMATS = ("pdf", "scan", "image")
+ALL_FORMATS = FORMATS + PAGE_FORMATS
 LAYOUTS = TEXT_LAYOUTS + HTML_LAYOUTS + ("docx",)
+# File extension and the record's source.format of each corpus format.
+EXTENSIONS = {"txt": "txt", "md": "md", "html": "html", "docx": "docx", "pdf": "pdf", "scan": "pdf", "image": "tiff"}
+RECORD_FORMATS = {"scan": "pdf-scanned", "image": "image"}
 _TXT_ENCODINGS = ("utf-8", "gb18030", "utf-8-sig", "utf-16")
 _TXT_ENCODING_WEIGHTS = (70, 15, 10, 5)
 
@@ -90,9 +96,32 @@ def render_report(
         data, encoding = render_html(doc, layout, rng)
     elif fmt == "docx":
         data, encoding = render_docx(doc, rng), "zip"
+    elif fmt in PAGE_FORMATS:
+        data, encoding = _render_pages(doc, fmt, rng), "binary"
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return Rendered(data, fmt, layout, encoding, text, segments, [], _style(report, dict(doc.choices)))
+
+
+def _render_pages(doc: Any, fmt: str, rng: random.Random) -> bytes:
+    """A text PDF, a scanned (image-only) PDF, or a multi-page TIFF of scanned pages."""
+    import io
+
+    from PIL import Image
+
+    from gongkai.data.synth.render_pdf import render_doc_pdf
+    from gongkai.data.synth.render_scan import render_scan
+
+    pdf = render_doc_pdf(doc, rng)
+    if fmt == "pdf":
+        return pdf
+    if fmt == "scan":
+        return render_scan(pdf, rng, as_pdf=True)  # type: ignore[return-value]
+    pages = [Image.open(io.BytesIO(b)) for b in render_scan(pdf, rng, as_pdf=False)]  # type: ignore[union-attr]
+    buf = io.BytesIO()
+    dpi = pages[0].info.get("dpi", (200, 200))
+    pages[0].save(buf, format="TIFF", save_all=True, append_images=pages[1:], compression="jpeg", dpi=dpi)
+    return buf.getvalue()
 
 
 def _style(report: SyntheticReport, style: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +142,8 @@ def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
     """The gold record of a rendering (see the module docstring of ``gongkai.data.synth``)."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "format": r.format,
+        "format": RECORD_FORMATS.get(r.format, r.format),
+        "corpus_format": r.format,
         "layout": r.layout,
         "noise": list(r.noise),
         "encoding": r.encoding,
@@ -151,8 +181,11 @@ def plan(
     elif fmt == "html":
         layout = HTML_LAYOUTS[j % 2]
         force_2019 = j % 8 == 3
-    else:
+    elif fmt == "docx":
         layout = "docx"
+        force_2019 = j % 8 == 3
+    else:
+        layout = fmt
         force_2019 = j % 8 == 3
     return fmt, layout, "2019" if force_2019 else None
 
@@ -187,20 +220,53 @@ def write_corpus(
     formats: Sequence[str] = FORMATS,
     seed: int = 0,
     layouts: Sequence[str] | None = None,
+    *,
+    workers: int = 1,
+    progress: bool = False,
 ) -> list[Path]:
     """Write ``n`` reports and their gold files into ``out_dir``; returns the report paths.
 
     ``layouts`` restricts the text layouts used for TXT (default: all of ``TEXT_LAYOUTS``).
+    With ``workers`` > 1 reports are made in worker processes (scans take seconds each);
+    the files are the same either way.
     """
+    unknown = [f for f in formats if f not in ALL_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(ALL_FORMATS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, report, r in iter_corpus(n, formats, seed, layouts):
-        name = f"synth_{seed}_{i:05d}"
-        path = out / f"{name}.{r.format}"
-        path.write_bytes(r.data)
-        (out / f"{name}.gold.json").write_text(
-            json.dumps(gold(report, r), ensure_ascii=False), encoding="utf-8"
-        )
-        paths.append(path)
+    text_layouts = tuple(layouts) if layouts else TEXT_LAYOUTS
+    counts: dict[str, int] = {}
+    jobs = [(seed, i, *plan(i, counts, formats, text_layouts), str(out)) for i in range(n)]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n, unit="report", desc="synth")
+    paths: list[Path] = []
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for path in pool.map(_write_one, jobs, chunksize=4):
+                paths.append(path)
+                if bar is not None:
+                    bar.update()
+    else:
+        for job in jobs:
+            paths.append(_write_one(job))
+            if bar is not None:
+                bar.update()
+    if bar is not None:
+        bar.close()
     return paths
+
+
+def _write_one(job: tuple[int, int, str, str, str | None, str]) -> Path:
+    seed, i, fmt, layout, template, out = job
+    report, r = make_item(seed, i, fmt, layout, template)
+    name = f"synth_{seed}_{i:05d}"
+    path = Path(out) / f"{name}.{EXTENSIONS[fmt]}"
+    path.write_bytes(r.data)
+    (Path(out) / f"{name}.gold.json").write_text(json.dumps(gold(report, r), ensure_ascii=False), encoding="utf-8")
+    return path
