@@ -48,6 +48,7 @@ class Cell:
     value: int | float
     start: int
     end: int
+    glued: bool = False  # printed against words or other digits: may hold several cells
 
 
 @dataclass
@@ -140,6 +141,7 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
     label_parts: list[str] = []
     current: Group | None = None
     pending_empty = 0  # explicit empty cells seen since the last number or label
+    glued_at: set[int] = set()  # starts of pieces cut out of glued text
     pos = start
     for line in text[start:end].split("\n"):
         line_start = pos
@@ -164,7 +166,10 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
             else:  # label words and numbers separated by spaces ("行政许可 12")
                 pieces = [(m.group(), cell_start + m.start()) for m in _TOKEN.finditer(s)]
             if not s.isdigit() and _GLUED.search(s):
-                pieces = [sub for pc in pieces for sub in _split_glued(*pc)]
+                split = [sub for pc in pieces for sub in _split_glued(*pc)]
+                if len(split) != len(pieces):
+                    glued_at.update(st for _t, st in split)
+                pieces = split
             for i, (piece, p_start) in enumerate(pieces):
                 is_num = piece.isdigit() or _NUM_RE.match(piece) is not None
                 # An enumerator such as "1 属于国家秘密" (OCR lost the dot) is label text;
@@ -192,7 +197,8 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
                     current.cells.extend([None] * pending_empty)
                     pending_empty = 0
                 p_end = p_start + len(piece)
-                current.cells.append(Cell(piece, _parse_number(piece), p_start, p_end))
+                glued = p_start in glued_at or (len(piece) > 1 and piece[0] == "0" and piece.isdigit())
+                current.cells.append(Cell(piece, _parse_number(piece), p_start, p_end, glued))
                 current.end = p_end
         # Empty cells only count inside one delimited line.
         pending_empty = 0

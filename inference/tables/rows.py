@@ -110,7 +110,7 @@ def _split_readings(nums: list[Cell], width: int) -> Iterator[Reading]:
             for pieces in _digit_splits(c.raw, k + 1):
                 cells, off = [], c.start
                 for p in pieces:
-                    cells.append(Cell(p, int(p), off, off + len(p)))
+                    cells.append(Cell(p, int(p), off, off + len(p), glued=True))
                     off += len(p)
                 options.append(cells)
             per_cell.append(options)
@@ -149,32 +149,36 @@ def fill_row(state: ReadState, keys: list[str], group: Group) -> None:
         state.set_cell(k, None)
     if not nums:
         return
-    rels = _row_relations(state, keys)
-    splits: list[Reading] = []
-    for reading in _split_readings(nums, width):
-        if _holds(reading, keys, rels):
-            splits.append(reading)
-        if len(splits) > _MAX_SPLITS:
-            break
-    if len(splits) == 1:
-        for k, c in zip(keys, splits[0], strict=True):
-            state.set_cell(k, c)
-        return
-    if splits:
-        state.ambiguous.append(AmbiguousRow(list(keys), splits))
-        return
+    glued = any(c.glued for c in nums)
+    readings: list[Reading] = []
+    # Numbers printed without separators may hide several cells: when there are digits
+    # enough, the splits that keep the row's own sum are candidates too.
+    if glued or sum(len(c.raw) for c in nums if c.raw.isdigit()) >= width:
+        rels = _row_relations(state, keys)
+        for reading in _split_readings(nums, width):
+            if _holds(reading, keys, rels):
+                readings.append(reading)
+            if len(readings) > _MAX_SPLITS:
+                break
+        if glued and len(readings) == 1:
+            for k, c in zip(keys, readings[0], strict=True):
+                state.set_cell(k, c)
+            return
     hint = _empty_cell_hint(group, width)
     placements = list(combinations(range(width), len(nums)))
     if hint in placements:  # the printed empty cells' reading is tried first and wins ties
         placements.remove(hint)
         placements.insert(0, hint)
-    readings: list[Reading] = []
+    gaps: list[Reading] = []
     for cols in placements:
         row: list[Cell | None] = [None] * width
         for col, cell in zip(cols, nums, strict=True):
             row[col] = cell
-        readings.append(tuple(row))
-    state.ambiguous.append(AmbiguousRow(list(keys), readings, hinted=hint is not None))
+        gaps.append(tuple(row))
+    if glued:
+        state.ambiguous.append(AmbiguousRow(list(keys), readings + gaps))
+    else:
+        state.ambiguous.append(AmbiguousRow(list(keys), gaps + readings, hinted=hint is not None))
 
 
 def place_ambiguous(state: ReadState) -> None:
@@ -223,7 +227,7 @@ def _settle(state: ReadState, rows: list[AmbiguousRow], final: bool) -> bool:
     keys = [k for r in rows for k in r.keys]
     key_set = set(keys)
     rels = tuple(rel for rel in relations(tv) if key_set.intersection(rel.cells))
-    best_score: int | None = None
+    best_score: tuple[int, int] | None = None
     best: list[tuple[tuple[Reading, ...], tuple]] = []
     for combo in product(*(r.candidates for r in rows)):
         trial = TableValues(template=tv.template, other_split=tv.other_split, found=tv.found, values=dict(tv.values))
@@ -231,7 +235,9 @@ def _settle(state: ReadState, rows: list[AmbiguousRow], final: bool) -> bool:
             for key, cell in zip(r.keys, reading, strict=True):
                 trial.values[key] = cell.value if cell is not None else None
         fill_unknowns(trial, rels)
-        score = len(violations(trial, rels))
+        # Fewest failing relations first; then the reading that leaves fewest cells
+        # unexplained (a split of glued digits beats assuming cells were dropped).
+        score = (len(violations(trial, rels)), sum(c is None for reading in combo for c in reading))
         outcome = tuple(trial.values.get(k) for k in keys)
         if best_score is None or score < best_score:
             best_score, best = score, [(combo, outcome)]
@@ -241,7 +247,7 @@ def _settle(state: ReadState, rows: list[AmbiguousRow], final: bool) -> bool:
         return False
     first_is_hint = all(r.hinted and c == r.candidates[0] for r, c in zip(rows, best[0][0], strict=True))
     # Unsettled rows may still be settled later by others, unless this is the last word.
-    decided = len({o for _c, o in best}) == 1 and (final or best_score == 0)
+    decided = len({o for _c, o in best}) == 1 and (final or best_score[0] == 0)
     if decided or (final and first_is_hint):
         for r, reading in zip(rows, best[0][0], strict=True):
             _apply(state, r, reading)
