@@ -84,11 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("samples", help="parse the bundled sample reports and summarise them")
     s.add_argument("-o", "--output", help="also write each record as JSON into this folder")
     s.set_defaults(func=_cmd_samples)
+    from gongkai.data.labels_cli import add_labels_command
     from gongkai.data.store.cli import add_store_commands
     from gongkai.data.synth.cli import add_synth_command
     from gongkai.evaluation.cli import add_evaluate_command
 
     add_synth_command(sub)
+    add_labels_command(sub)
     add_evaluate_command(sub)
     add_store_commands(sub)
     return ap
