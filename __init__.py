@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "parse_file", "parse_text"]
+__all__ = ["__version__", "load_pipeline", "open_db", "parse_file", "parse_text"]
 
 
 def parse_file(path, **kwargs):
@@ -19,3 +19,17 @@ def parse_text(text: str, **kwargs):
     from gongkai.inference.pipeline import parse_text as _parse_text
 
     return _parse_text(text, **kwargs)
+
+
+def open_db(path, **kwargs):
+    """Open a database written by ``gongkai ingest`` (a :class:`gongkai.data.store.api.ReportDB`)."""
+    from gongkai.data.store.api import open_db as _open_db
+
+    return _open_db(path, **kwargs)
+
+
+def load_pipeline(model=None, **kwargs):
+    """The spaCy pipeline that sets narrative topics, scores and problem categories (shipped model by default)."""
+    from gongkai.models import load_pipeline as _load_pipeline
+
+    return _load_pipeline(model, **kwargs)

@@ -14,12 +14,17 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from gongkai.data.loaders.base import LoadError
     from gongkai.inference.pipeline import NotAReportError, parse_file
 
+    segmenter = None
+    if not args.no_topics:
+        from gongkai.models import topic_segmenter
+
+        segmenter = topic_segmenter()  # None when no model (or no numpy): heading-based segments
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     status = 0
     try:
         for path in args.files:
             try:
-                record = parse_file(path, ocr=True if args.ocr else None)
+                record = parse_file(path, ocr=True if args.ocr else None, segmenter=segmenter)
             except (LoadError, NotAReportError, OSError) as exc:
                 print(f"gongkai: {path}: {exc}", file=sys.stderr)
                 status = 2
@@ -79,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write records to this file instead of stdout")
     p.add_argument("--jsonl", action="store_true", help="one record per line (JSON Lines)")
     p.add_argument("--ocr", action="store_true", help="treat the text as OCR output (allow digit-level repair)")
+    p.add_argument("--no-topics", action="store_true",
+                   help="segments from the report's headings instead of the topic classifier (faster)")
     p.set_defaults(func=_cmd_parse)
 
     s = sub.add_parser("samples", help="parse the bundled sample reports and summarise them")
@@ -88,11 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     from gongkai.data.store.cli import add_store_commands
     from gongkai.data.synth.cli import add_synth_command
     from gongkai.evaluation.cli import add_evaluate_command
+    from gongkai.training.cli import add_train_command
 
     add_synth_command(sub)
     add_labels_command(sub)
     add_evaluate_command(sub)
     add_store_commands(sub)
+    add_train_command(sub)
     return ap
 
 

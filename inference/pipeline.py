@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from gongkai.data.loaders.base import Document
+from gongkai.data.loaders.ocr_confidence import apply_ocr_confidence
 from gongkai.data.normalize import normalize
-from gongkai.data.record import Issue, Record, Source
+from gongkai.data.record import Issue, Record, Section, Segment, Source
 from gongkai.inference.checks import check_tables
 from gongkai.inference.meta import extract_meta
 from gongkai.inference.narrative import narrative_checks, segment_by_headings
@@ -15,15 +17,21 @@ from gongkai.inference.repair import fill_unknowns, repair_ocr_digits
 from gongkai.inference.sections import find_sections
 from gongkai.inference.tables import read_tables
 
+Segmenter = Callable[[str, list[Section]], list[Segment]]
+
 
 class NotAReportError(ValueError):
     """The input was read but holds no disclosure report."""
 
 
-def parse_document(doc: Document, *, ocr: bool | None = None, require_report: bool = True) -> Record:
+def parse_document(
+    doc: Document, *, ocr: bool | None = None, require_report: bool = True, segmenter: Segmenter | None = None
+) -> Record:
     """Turn a loaded :class:`Document` into the checked record.
 
     ``ocr`` enables digit-level repair; by default it follows ``doc.from_ocr``.
+    ``segmenter(text, sections)`` gives the narrative segments; default: the report's own
+    headings (fast). ``gongkai.models.topic_segmenter()`` is the classifier (opt-in: it costs time).
     With ``require_report`` a text with no sign of a disclosure report raises
     :class:`NotAReportError` instead of returning an empty record.
     """
@@ -38,6 +46,8 @@ def parse_document(doc: Document, *, ocr: bool | None = None, require_report: bo
     if require_report and not _looks_like_report(text, sections, tv.found, meta.title):
         raise NotAReportError("no government information-disclosure report found in the text")
     issues: list[Issue] = list(state.issues)
+    # OCR input: each cell's reading confidence (repair tries the least certain cell first).
+    issues += apply_ocr_confidence(doc.char_confidence, norm, getattr(state, "spans", {}), tv)
     issues += fill_unknowns(tv)
     if tv.from_ocr:
         issues += repair_ocr_digits(tv, state.printed)
@@ -66,7 +76,7 @@ def parse_document(doc: Document, *, ocr: bool | None = None, require_report: bo
         template=template,
         sections=sections,
         tables=tv.to_nested(),
-        segments=segment_by_headings(text, sections),
+        segments=(segmenter or segment_by_headings)(text, sections),
         issues=issues,
         text=text,
     )

@@ -1,1 +1,40 @@
-"""gongkai.models"""
+"""gongkai.models: topic segmentation of report narrative (sentence splitter, classifiers,
+Viterbi decoder, problem categories) and the spaCy pipeline that runs it."""
+
+from __future__ import annotations
+
+__all__ = ["load_pipeline", "load_segmenter", "topic_segmenter"]
+
+
+def load_pipeline(model=None, **kwargs):
+    """The spaCy pipeline with the topic classifier (see :mod:`gongkai.models.spacy_pipeline`)."""
+    from gongkai.models.spacy_pipeline import load_pipeline as _load
+
+    return _load(model, **kwargs)
+
+
+def load_segmenter(folder=None, **kwargs):
+    """The topic segmenter (no spaCy) saved in ``folder``; default: the shipped model."""
+    from gongkai.models.loading import load_segmenter as _load
+
+    return _load(folder, **kwargs)
+
+
+def topic_segmenter(folder=None):
+    """A ``segmenter`` for :func:`gongkai.inference.pipeline.parse_document`: the topic classifier.
+
+    None when no model is available (no shipped model files, or numpy missing), so that the
+    caller falls back to the heading-based segments.
+    """
+    try:
+        from gongkai.models.loading import cached_segmenter, shipped_available
+    except ImportError:
+        return None
+    if folder is None and not shipped_available():
+        return None
+    seg = cached_segmenter(str(folder) if folder else None)
+
+    def segment(text, sections):
+        return seg.analyse([text])[0].segments
+
+    return segment

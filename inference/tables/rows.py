@@ -53,6 +53,7 @@ class ReadState:
     printed: dict[str, str] = field(default_factory=dict)
     ambiguous: list[AmbiguousRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # cell key -> offsets in the text
 
     def set_cell(self, key: str, cell: Cell | None) -> None:
         if cell is None:
@@ -60,6 +61,7 @@ class ReadState:
             return
         self.tables.values[key] = cell.value
         self.printed[key] = cell.raw
+        self.spans[key] = (cell.start, cell.end)
 
 
 def _empty_cell_hint(group: Group, width: int) -> tuple[int, ...] | None:

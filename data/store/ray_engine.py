@@ -1,0 +1,126 @@
+"""The Ray engine: the same per-file job as Ray tasks, on a local Ray or a cluster.
+
+The driver reads each file (it has just hashed it) and ships the bytes with the task, so the
+Ray workers need not see the driver's file system. Results come back to the driver, which
+writes them as Parquet shards and loads each shard in one transaction (:mod:`.shards`):
+resume and failure rules are the local engine's. One task per CPU is in flight, so a task's
+time limit counts from its submission; a task over the limit is cancelled (its worker
+process killed) and recorded as a ``timeout``.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import time
+from collections.abc import Iterable, Iterator
+
+from gongkai.data.store.pool import HEARTBEAT, Job
+from gongkai.data.store.walk import ReadError, read_input
+from gongkai.data.store.worker import Result, Task, failed, limit_memory, run_task, single_process_ocr
+
+
+def _ray_job(task: Task, max_memory_mb: int, job: Job = run_task) -> Result:
+    """A Ray task: ``job`` (:func:`run_task`) under this file's memory limit, restored afterwards
+    as a Ray worker process runs many tasks."""
+    single_process_ocr()
+    old = limit_memory(max_memory_mb)
+    try:
+        return job(task)
+    except MemoryError:
+        return failed(task, "memory", "ran out of memory while reading this file (the per-file memory limit)")
+    finally:
+        if old is not None:
+            resource.setrlimit(resource.RLIMIT_AS, old)
+
+
+def _ray_failure(task: Task, e: Exception) -> Result:
+    import ray.exceptions as rex
+
+    if isinstance(e, rex.TaskCancelledError):
+        return failed(task, "timeout", "reading this file took longer than the time limit")
+    if isinstance(e, rex.OutOfMemoryError):
+        return failed(task, "memory", "Ray stopped the task because the node ran out of memory")
+    if isinstance(e, (rex.WorkerCrashedError, rex.NodeDiedError)):
+        return failed(task, "crash", "the Ray worker process died while reading this file")
+    return failed(task, "crash", f"the Ray task failed ({type(e).__name__}: {' '.join(str(e).split())[:200]})")
+
+
+class RayEngine:
+    """Run tasks on Ray; ``address`` None starts a local Ray with ``workers`` CPUs."""
+
+    def __init__(self, workers: int, timeout: float, max_memory_mb: int, address: str | None = None,
+                 job: Job = run_task) -> None:
+        self.workers = max(1, workers)
+        self.job = job
+        self.timeout = timeout
+        self.max_memory_mb = max_memory_mb
+        self.address = address
+
+    def _init(self):
+        import ray
+
+        started = False
+        if not ray.is_initialized():
+            kwargs = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+            if self.address:
+                ray.init(address=self.address, **kwargs)
+            else:
+                ray.init(num_cpus=self.workers, **kwargs)
+            started = True
+        if self.address:
+            self.workers = max(1, int(ray.cluster_resources().get("CPU", self.workers)))
+        return ray, started
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
+        ray, started = self._init()
+        remote = ray.remote(num_cpus=1, max_retries=0)(_ray_job)
+        inflight: dict = {}  # ObjectRef -> (task, submitted at)
+        it = iter(tasks)
+        exhausted = False
+        try:
+            while True:
+                early: list[Result] = []
+                while not exhausted and len(inflight) < self.workers:
+                    task = next(it, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    try:
+                        shipped = Task(task.sha256, task.ref, read_input(task.ref))
+                    except ReadError as e:
+                        early.append(failed(task, "read", str(e)))
+                        continue
+                    inflight[remote.remote(shipped, self.max_memory_mb, self.job)] = (task, time.monotonic())
+                if early:
+                    yield early
+                if not inflight:
+                    if exhausted:
+                        return
+                    continue
+                deadline = min(t0 for _, t0 in inflight.values()) + self.timeout
+                ready, _ = ray.wait(list(inflight), num_returns=1,
+                                    timeout=min(HEARTBEAT, max(0.0, deadline - time.monotonic())))
+                # Take everything finished by now, not just the first.
+                rest = [r for r in inflight if r not in ready]
+                more = ray.wait(rest, num_returns=len(rest), timeout=0)[0] if rest else []
+                results = []
+                for ref in [*ready, *more]:
+                    task, _ = inflight.pop(ref)
+                    try:
+                        results.append(ray.get(ref))
+                    except Exception as e:  # the task's own failures come back as Results
+                        results.append(_ray_failure(task, e))
+                now = time.monotonic()
+                for ref, (task, t0) in list(inflight.items()):
+                    if now - t0 > self.timeout:
+                        ray.cancel(ref, force=True)
+                        del inflight[ref]
+                        results.append(failed(task, "timeout",
+                                              f"reading this file took longer than the limit of {self.timeout:g} s"))
+                yield results  # empty now and then: lets the caller write what is waiting
+        finally:
+            for ref in inflight:
+                ray.cancel(ref, force=True)
+            if started:
+                ray.shutdown()

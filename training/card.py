@@ -1,0 +1,100 @@
+"""The model card: what the shipped topic model is, what it was trained on, how well it does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai.models.labels import TOPICS
+
+_SOURCES = """\
+| source | how it is labelled | reports | labelled sentences | category items |
+|---|---|---|---|---|
+{rows}
+
+- **generated** (`gongkai.data.synth`): exact gold segments of the generator; headings, titles
+  and signatures removed from the input; half of the reports have paragraphs run together
+  (problems + improvements in one paragraph, as many real reports print them) and a fifth are
+  hard-wrapped like PDF text.
+- **weak**: reports in `weak_dirs` labelled from their own headings and sub-headings
+  (`gongkai.training.weak_labels`), the headings then removed from the input.
+- **real**: the five seeds and the four reports of `shared/real/`, labelled by hand by content
+  (a platform paragraph under 主动公开 is `platforms`; a merged problems/improvements paragraph is
+  cut where the measures begin); stored as label files only (`training/labels/real/*.json`:
+  topic, categories and sha1 anchors of each segment's first and last 16 characters, plus the
+  source's sha256), re-aligned to the re-extracted text at training time.
+"""
+
+
+def _f(v) -> str:
+    return "—" if v is None else f"{v:.3f}"
+
+
+def _table(models: dict) -> str:
+    cols = []
+    for kind, m in models.items():
+        for split in ("synth_test", "real_cv"):
+            if m.get(split):
+                cols.append((f"{kind} / {'generated' if split == 'synth_test' else 'real (CV)'}", m[split]))
+    if not cols:
+        return "(no figures)"
+    head = "| figure | " + " | ".join(c for c, _ in cols) + " |\n|---|" + "---|" * len(cols) + "\n"
+    rows = [("sentence macro-F1 (9 topics)", "macro_f1"), ("sentence accuracy", "accuracy"),
+            ("Pk (sentences)", "pk"), ("WindowDiff (sentences)", "window_diff"),
+            ("Pk (characters, paragraphs as segments)", "pk_chars"),
+            ("category micro-F1", "category_micro_f1"), ("category micro-precision", "category_micro_precision"),
+            ("category micro-recall", "category_micro_recall"), ("category macro-F1", "category_macro_f1")]
+    body = ""
+    for label, key in rows:
+        body += f"| {label} | " + " | ".join(_f(s.get(key)) for _, s in cols) + " |\n"
+    for t in TOPICS:
+        body += f"| F1 {t} | " + " | ".join(_f(s["per_topic_f1"].get(t)) for _, s in cols) + " |\n"
+    body += "| reports / sentences | " + " | ".join(f"{s['reports']} / {s['sentences']}" for _, s in cols) + " |\n"
+    return head + body
+
+
+def write_card(folder: Path, metrics: dict) -> Path:
+    data = metrics["data"]
+    rows = []
+    for split, label in (("train", "training"), ("real", "real (hand)"), ("synth_test", "generated test")):
+        for source, d in data.get(split, {}).items():
+            if split == "real" and source != "real":
+                continue
+            rows.append(f"| {source} ({label}) | {'gold' if source == 'synth' else source} | {d['reports']} | "
+                        f"{d['sentences']} | {d['items']} |")
+    models = metrics["models"]
+    ship = metrics["shipped"]
+    cfg = metrics["config"]
+    perf = metrics.get("throughput")
+    lines = [
+        f"# Topic segmentation model card ({ship})",
+        "",
+        "Cuts a report's narrative into the nine topics of the record contract and tags problems/"
+        "improvements items with the categories of `shared/spec/problem-taxonomy.md`. "
+        f"Shipped model: **{ship}** (chosen by real-report macro-F1 under cross-validation).",
+        "",
+        "## Data",
+        "",
+        _SOURCES.format(rows="\n".join(rows)),
+        "",
+        "## Figures",
+        "",
+        "Held-out reports with every heading removed. *generated*: reports of another generator "
+        f"seed ({cfg['data']['synth_test_seed']}). *real (CV)*: the nine hand-labelled real reports, "
+        "each scored by a model trained without it (k-fold over reports; baseline "
+        f"{cfg['data']['real_folds']} folds, transformer {cfg['data']['transformer_real_folds']}). "
+        "Sentence figures count every labelled sentence; Pk/WindowDiff are per report over the sentence "
+        "topic sequence (k = half the mean topic-run length), averaged; categories are matched per "
+        "problems/improvements item (gold item vs the predicted segment overlapping it most).",
+        "",
+        _table(models),
+        "",
+    ]
+    if perf:
+        lines += ["## Speed and size", "", *[f"- {k}: {v}" for k, v in perf.items()], ""]
+    lines += ["## Reproduce", "", f"`gongkai train {cfg.get('path') or 'CONFIG'} -o OUT` (seed {cfg['seed']}).",
+              "Training times: " + ", ".join(f"{k} {m['train_seconds']} s" for k, m in models.items()) + ".", ""]
+    if metrics.get("notes"):
+        lines += ["## Notes", "", *metrics["notes"], ""]
+    path = folder / "MODEL_CARD.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

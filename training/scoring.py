@@ -1,0 +1,106 @@
+"""The Done-when figures of a topic segmenter on labelled documents (headings removed).
+
+Sentence-level per-topic F1 and macro-F1 over the nine topics; Pk and WindowDiff over each
+report's sentence topic sequence (a boundary wherever the topic changes; k = half the mean gold
+topic-run length, averaged over reports); category micro/macro-F1 over problems/improvements
+items (each gold item against the predicted segment that overlaps it most). Counting types and
+Pk/WindowDiff/category matching are those of :mod:`gongkai.evaluation.metrics`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gongkai.evaluation.metrics import (
+    PRF,
+    Span,
+    boundaries,
+    category_prf,
+    macro_f1,
+    mean,
+    micro_macro,
+    pk,
+    segmentation_score,
+    topic_prf,
+    window_diff,
+)
+from gongkai.models.labels import CATEGORY_TOPICS, TOPICS
+from gongkai.models.segmenter import TopicResult
+from gongkai.training.dataset import DocExamples
+
+
+@dataclass
+class TopicScores:
+    n_reports: int = 0
+    n_sentences: int = 0
+    per_topic: dict[str, PRF] = field(default_factory=dict)
+    macro_f1: float | None = None
+    accuracy: float | None = None
+    pk: float | None = None
+    window_diff: float | None = None
+    pk_chars: float | None = None  # character-level Pk of evaluation.metrics (gold paragraphs as segments)
+    category_micro: PRF = field(default_factory=PRF)
+    category_macro_f1: float | None = None
+    confusion: Counter = field(default_factory=Counter)
+
+    def f1(self, topic: str) -> float | None:
+        p = self.per_topic.get(topic)
+        return p.f1 if p else None
+
+    def to_dict(self) -> dict:
+        return {"reports": self.n_reports, "sentences": self.n_sentences,
+                "macro_f1": self.macro_f1, "accuracy": self.accuracy,
+                "per_topic_f1": {t: self.f1(t) for t in TOPICS},
+                "pk": self.pk, "window_diff": self.window_diff, "pk_chars": self.pk_chars,
+                "category_micro_f1": self.category_micro.f1,
+                "category_micro_precision": self.category_micro.precision,
+                "category_micro_recall": self.category_micro.recall,
+                "category_macro_f1": self.category_macro_f1}
+
+
+def _runs(labels: Sequence[str]) -> int:
+    return 1 + sum(a != b for a, b in zip(labels, labels[1:], strict=False)) if labels else 0
+
+
+def score(examples: Sequence[DocExamples], results: Sequence[TopicResult]) -> TopicScores:
+    out = TopicScores(n_reports=len(examples))
+    pks, wds, pkc = [], [], []
+    cat: dict[str, PRF] = {}
+    for ex, res in zip(examples, results, strict=True):
+        pred_by_start = {s.start: s.topic for s in res.sentences}
+        text_units = [s for s in ex.sentences if s.kind == "text"]
+        gold, pred = [], []
+        for s, lab in zip(text_units, ex.labels, strict=True):
+            if lab is None:
+                continue
+            p = pred_by_start.get(s.start, "none")
+            gold.append(lab)
+            pred.append(p)
+            out.confusion[(lab, p)] += 1
+        out.n_sentences += len(gold)
+        if len(gold) > 1:
+            k = max(1, round(len(gold) / _runs(gold) / 2))
+            ref, hyp = boundaries(gold), boundaries(pred)
+            for f, acc in ((pk, pks), (window_diff, wds)):
+                v = f(ref, hyp, k)
+                if v is not None:
+                    acc.append(v)
+        gspans = [Span(s.start, s.end, s.topic, s.categories) for s in ex.doc.spans]
+        pspans = [Span(s.start, s.end, s.topic, tuple(s.categories)) for s in res.segments]
+        seg = segmentation_score(ex.text, gspans, pspans)
+        if seg.pk is not None:
+            pkc.append(seg.pk)
+        g_items = [s for s in gspans if s.topic in CATEGORY_TOPICS]
+        p_items = [s for s in pspans if s.topic in CATEGORY_TOPICS]
+        for c, prf in category_prf(g_items, p_items).items():
+            cat[c] = cat.get(c, PRF()) + prf
+    out.per_topic = topic_prf(out.confusion)
+    out.per_topic = {t: out.per_topic.get(t, PRF()) for t in TOPICS if t in out.per_topic}
+    out.macro_f1 = macro_f1(out.per_topic)
+    out.accuracy = (sum(n for (g, p), n in out.confusion.items() if g == p) / out.n_sentences
+                    if out.n_sentences else None)
+    out.pk, out.window_diff, out.pk_chars = mean(pks), mean(wds), mean(pkc)
+    out.category_micro, out.category_macro_f1 = micro_macro(cat)
+    return out
