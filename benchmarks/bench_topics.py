@@ -1,12 +1,13 @@
 """Topic segmentation benchmark: the Done-when figures, both models side by side, speed and memory.
 
-    python benchmarks/bench_topics.py [--model DIR] [--n 200]
+    python benchmarks/bench_topics.py [--model DIR] [--n 200] [--record]
 
 Figures of both models (generated held-out reports; real reports by cross-validation) come from
 the model folder's ``metrics.json``, written by ``gongkai train`` on identical splits. Measured
 here, live: the shipped pipeline's figures on freshly generated held-out reports, the
 heading-based fallback on the real reports (headings kept: it needs them), throughput of the
 spaCy pipeline on one process (sentences/s), peak memory and the model's size on disk.
+``--record`` writes the speed and memory into the model's metrics.json and MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def heading_fallback_on_real(shared: Path) -> None:
           f"Pk {_f(s['pk'])}  (no categories)")
 
 
-def live(model: Path | None, n: int, shared: Path) -> None:
+def live(model: Path | None, n: int, shared: Path) -> dict:
     from gongkai.models import load_pipeline
     from gongkai.models.loading import SHIPPED_DIR
     from gongkai.training.dataset import build
@@ -108,6 +109,11 @@ def live(model: Path | None, n: int, shared: Path) -> None:
           f"({len(texts) / dt:.1f} reports/s), one process; load {load_s:.2f} s")
     print(f"memory: peak RSS {rss / 1024:.0f} MB (before loading {rss0 / 1024:.0f} MB); "
           f"model on disk {size / 1e6:.2f} MB ({folder})")
+    return {"throughput (spaCy pipeline, one process)": f"{n_sent / dt:.0f} sentences/s ({n_sent} sentences, "
+            f"{len(texts)} reports, {len(texts) / dt:.1f} reports/s)",
+            "peak memory (RSS)": f"{rss / 1024:.0f} MB (Python + libraries before loading: {rss0 / 1024:.0f} MB)",
+            "model on disk": f"{size / 1e6:.2f} MB", "load time": f"{load_s:.2f} s",
+            "measured with": "python benchmarks/bench_topics.py --record"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
     ap.add_argument("--n", type=int, default=200, help="generated reports for the live figures and speed")
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    ap.add_argument("--record", action="store_true", help="write speed and memory into metrics.json and the card")
     args = ap.parse_args(argv)
     from gongkai.models.loading import SHIPPED_DIR
 
@@ -123,11 +130,18 @@ def main(argv: list[str] | None = None) -> int:
     if not metrics_path.is_file():
         print(f"no metrics.json in {folder}: run gongkai train first", file=sys.stderr)
         return 2
-    print_figures(json.loads(metrics_path.read_text(encoding="utf-8")))
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    print_figures(metrics)
     print()
     if args.shared.is_dir():
         heading_fallback_on_real(args.shared)
-    live(args.model, args.n, args.shared)
+    perf = live(args.model, args.n, args.shared)
+    if args.record:
+        from gongkai.training.card import write_card
+
+        metrics["throughput"] = perf
+        metrics_path.write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"recorded in {metrics_path} and {write_card(folder, metrics)}")
     return 0
 
 

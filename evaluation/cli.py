@@ -25,6 +25,8 @@ def add_evaluate_command(subparsers: Any) -> argparse.ArgumentParser:
     e.add_argument("--workers", type=int, default=None, help="parallel processes (default: CPUs, at most 8; 1 = none)")
     e.add_argument("--details", type=int, default=DEFAULT_DETAILS,
                    help=f"worst reports whose cells and text are kept in JSON and dashboard (default {DEFAULT_DETAILS})")
+    e.add_argument("--no-topics", action="store_true",
+                   help="parse with segments from the report's headings instead of the topic classifier")
     e.set_defaults(func=run_evaluate)
     return e
 
@@ -79,7 +81,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.pred and not Path(args.pred).is_dir():
         print(f"gongkai: {args.pred}: not a folder", file=sys.stderr)
         return 2
-    result = run(gold_dir, args.pred, workers=args.workers)
+    result = run(gold_dir, args.pred, workers=args.workers, topics=not args.no_topics)
     print(format_summary(result))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

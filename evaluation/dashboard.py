@@ -53,7 +53,7 @@ def script_json(obj: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _plotly_js() -> str:
+def plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     # An inline script ends at the first "</script"; the bundle has none today, keep it that way.
@@ -71,7 +71,7 @@ def render_dashboard(result: EvaluationResult, details: int = DEFAULT_DETAILS) -
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>{CSS}</style>
-<script>{_plotly_js()}</script>
+<script>{plotly_js()}</script>
 </head>
 <body>
 <header><h1>gongkai evaluation</h1><p id="run-info"></p></header>

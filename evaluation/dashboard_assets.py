@@ -67,12 +67,8 @@ table.cells th.rowlabel { font-weight:400; background:#fafbfd; }
 .legend { font-size:12px; color:var(--muted); }
 """
 
-JS = r"""
-(function () {
-  "use strict";
-  var DATA = JSON.parse(document.getElementById("gk-data").textContent);
-  var R = DATA.result, FORM = DATA.form;
-
+# Shared with the researchers' page (gongkai.data.analysis): element building and plot-label escaping.
+JS_HELPERS = r"""
   // ---- helpers: every string goes in as a text node ----------------------------------
   function el(tag, attrs) {
     var e = document.createElement(tag);
@@ -97,7 +93,14 @@ JS = r"""
   var PLOT_CONFIG = { displayModeBar: false, responsive: true };
   var FONT = { family: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif", size: 12 };
 
-  // ---- headline --------------------------------------------------------------------------
+"""
+
+JS = r"""
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("gk-data").textContent);
+  var R = DATA.result, FORM = DATA.form;
+""" + JS_HELPERS + r"""  // ---- headline --------------------------------------------------------------------------
   var FORMATS = { pct: pct, dec: dec, int: int };
   (function headline() {
     var box = document.getElementById("headline-cards");

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -36,6 +36,7 @@ class Task:
     gold: Path
     report: Path | None
     pred: Path | None
+    topics: bool = True  # parse with the topic classifier, as ``gongkai parse`` does (False: headings)
 
 
 def find_tasks(gold_dir: Path, pred_dir: Path | None = None) -> list[Task]:
@@ -77,7 +78,7 @@ def score_task(task: Task) -> ReportScore:
         else:
             from gongkai.inference.pipeline import parse_file
 
-            record = parse_file(task.report)
+            record = parse_file(task.report, segmenter=_topic_segmenter() if task.topics else None)
     except Exception as exc:  # a crash on one file is data, not the end of the run
         record = empty_record(file, fmt)
         error = f"{type(exc).__name__}: {exc}"
@@ -85,20 +86,29 @@ def score_task(task: Task) -> ReportScore:
     return score_report(record, gold, name=task.name, file=file, error=error, seconds=seconds)
 
 
+def _topic_segmenter():
+    """The topic classifier ``gongkai parse`` uses by default (None: no model, heading-based segments)."""
+    from gongkai.models import topic_segmenter
+
+    return topic_segmenter()
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
 def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, workers: int | None = None,
-             progress: bool | None = None) -> EvaluationResult:
+             progress: bool | None = None, topics: bool = True) -> EvaluationResult:
     """Evaluate every gold file under ``gold_dir``; ``workers`` ≤ 1 runs in this process.
+
+    ``topics=False`` parses with heading-based segments instead of the topic classifier.
 
     The progress bar goes to stderr and is shown when stderr is a terminal (or ``progress``).
     """
     gold_dir = Path(gold_dir)
     pred = Path(pred_dir) if pred_dir is not None else None
     workers = default_workers() if workers is None else max(1, workers)
-    tasks = find_tasks(gold_dir, pred)
+    tasks = [replace(t, topics=topics) for t in find_tasks(gold_dir, pred)]
     show = sys.stderr.isatty() if progress is None else progress
     scores: list[ReportScore] = []
     crashes: list[Crash] = []

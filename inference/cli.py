@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,11 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         from gongkai.models import topic_segmenter
 
         segmenter = topic_segmenter()  # None when no model (or no numpy): heading-based segments
+    if args.workers is not None:
+        if args.workers < 1:
+            print("gongkai: --workers must be at least 1", file=sys.stderr)
+            return 2
+        os.environ["GONGKAI_WORKERS"] = str(args.workers)  # read by the OCR page runner
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     status = 0
     try:
@@ -80,17 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse report files into records (JSON)")
-    p.add_argument("files", nargs="+", help="report files: .txt .md .html .docx")
+    p.add_argument("files", nargs="+", help="report files: .txt .md .html .docx .pdf, images (.jpg .png .tif)")
     p.add_argument("-o", "--output", help="write records to this file instead of stdout")
     p.add_argument("--jsonl", action="store_true", help="one record per line (JSON Lines)")
     p.add_argument("--ocr", action="store_true", help="treat the text as OCR output (allow digit-level repair)")
     p.add_argument("--no-topics", action="store_true",
                    help="segments from the report's headings instead of the topic classifier (faster)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes that OCR scanned pages and images in parallel (default: all cores)")
     p.set_defaults(func=_cmd_parse)
 
     s = sub.add_parser("samples", help="parse the bundled sample reports and summarise them")
     s.add_argument("-o", "--output", help="also write each record as JSON into this folder")
     s.set_defaults(func=_cmd_samples)
+    from gongkai.data.analysis.cli import add_analyze_command
     from gongkai.data.labels_cli import add_labels_command
     from gongkai.data.store.cli import add_store_commands
     from gongkai.data.synth.cli import add_synth_command
@@ -102,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_evaluate_command(sub)
     add_store_commands(sub)
     add_train_command(sub)
+    add_analyze_command(sub)
     return ap
 
 

@@ -24,6 +24,10 @@ _ORG_TAIL = re.compile(
 _FIELD_NAME = re.compile(r"^\s*(?:标题|题目|名称)\s*[:：]\s*")
 _MD_MARK = re.compile(r"^[#>*\s]+|[*\s]+$")
 _DISCLOSURE = re.compile(r"(?:政府信息公开|信息公开|政务公开)")
+# The opening sentence that says who compiled the report: 本报告由淮安市洪泽区人民政府办公室…编制.
+_COMPILER = re.compile(r"本(?:年度)?报告由([^，。；、（(《]{2,40}?)(?:根据|依据|按照|依照|编制|负责)")
+# Place names (at least two characters before the level) that may stand before a unit's name.
+_PLACES = re.compile(r"(?:[^\W\d_]{2,6}?(?:省|自治区|市|自治州|地区|盟|区|县|旗))+")
 
 
 def _clean(s: str) -> str:
@@ -74,6 +78,23 @@ def organization_from_title(title: str) -> str | None:
     org = re.sub(r"^(?:关于)|(?:关于|的|《|“)$", "", org)
     org = org.rstrip("《“关于的")
     return org or None
+
+
+def qualify(org: str, text: str) -> str:
+    """The unit's full name when the report's own compiler sentence spells it out.
+
+    A title may drop the city (洪泽区人民政府 for 淮安市洪泽区人民政府); the sentence naming
+    who compiled the report gives the full name. Only a prefix of place names is added.
+    """
+    head = re.sub(r"\s+", "", text[:2000])
+    m = _COMPILER.search(head)
+    if not m:
+        return org
+    compiler = m.group(1)
+    at = compiler.find(org)
+    if at > 0 and _PLACES.fullmatch(compiler[:at]):
+        return compiler[:at] + org
+    return org
 
 
 def _signature(text: str) -> tuple[str | None, str | None]:
@@ -157,6 +178,8 @@ def extract_meta(text: str, title_hint: str | None = None) -> Meta:
     """All meta fields that the text gives; None where it gives nothing."""
     title = find_title(text, title_hint)
     org = organization_from_title(title) if title else None
+    if org:
+        org = qualify(org, text)
     sig_org, sig_date = _signature(text)
     if not org:
         org = sig_org

@@ -24,7 +24,8 @@ def topic_segmenter(folder=None):
     """A ``segmenter`` for :func:`gongkai.inference.pipeline.parse_document`: the topic classifier.
 
     None when no model is available (no shipped model files, or numpy missing), so that the
-    caller falls back to the heading-based segments.
+    caller falls back to the heading-based segments. Title, headings, signature and the table
+    sections are left out of what it labels (:mod:`gongkai.models.record_units`).
     """
     try:
         from gongkai.models.loading import cached_segmenter, shipped_available
@@ -32,9 +33,11 @@ def topic_segmenter(folder=None):
         return None
     if folder is None and not shipped_available():
         return None
+    from gongkai.models.record_units import narrative_units
+
     seg = cached_segmenter(str(folder) if folder else None)
 
     def segment(text, sections):
-        return seg.analyse([text])[0].segments
+        return seg.analyse_split([text], [narrative_units(text, sections)])[0].segments
 
     return segment

@@ -97,16 +97,24 @@ def test_scanned_pdf_and_image_documents(table_pdf: bytes, scan_jpeg: bytes) -> 
     assert doc.format == "pdf-scanned" and doc.pages == 1 and doc.from_ocr
     assert doc.char_confidence is not None and len(doc.char_confidence) == len(doc.text)
     assert doc.tables and doc.tables[0].confidence is not None
-    png = io.BytesIO()
-    Image.open(io.BytesIO(scan_jpeg)).save(png, "PNG")
-    img_doc = load_image(png.getvalue(), workers=1)
-    assert img_doc.format == "image" and img_doc.pages == 1
+    # A two-page TIFF (frames decoded one by one where they are read); the second page is
+    # half-size, so the table on it is read at a different scale.
+    tif = io.BytesIO()
+    page = Image.open(io.BytesIO(scan_jpeg))
+    half = page.resize((page.width // 2 + 60, page.height // 2 + 30))
+    page.save(tif, "TIFF", save_all=True, append_images=[half])
+    img_doc = load_image(tif.getvalue(), workers=1)
+    assert img_doc.format == "image" and img_doc.pages == 2
     assert "规章\t0\t7\t105" in img_doc.text.split("\n")
 
 
 def test_bad_images_are_clear_errors() -> None:
     with pytest.raises(LoadError, match="cannot be decoded"):
         load_image(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    jpeg = io.BytesIO()
+    Image.new("L", (600, 800), 200).save(jpeg, "JPEG")
+    with pytest.raises(LoadError, match="corrupted or truncated"):
+        load_image(jpeg.getvalue()[: len(jpeg.getvalue()) // 2], workers=1)
     big = io.BytesIO()
     Image.new("1", (21000, 20000), 1).save(big, "PNG")  # 420 million pixels, a few kB on disk
     with pytest.raises(LoadError, match="too large"):
@@ -115,6 +123,49 @@ def test_bad_images_are_clear_errors() -> None:
     Image.fromarray((np.random.default_rng(0).random((300, 400)) * 255).astype(np.uint8)).save(noise, "PNG")
     with pytest.raises(LoadError, match="no text"):
         load_image(noise.getvalue(), workers=1)
+
+
+def _text_image(lines: list[str]) -> bytes:
+    from PIL import ImageDraw, ImageFont
+
+    from gongkai.data.synth import fonts
+
+    if not fonts.has_cjk_font():
+        pytest.skip("no CJK TrueType font installed")
+    font = ImageFont.truetype(str(fonts.find_cjk_font()), 28)
+    img = Image.new("L", (900, 60 + 50 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for k, line in enumerate(lines):
+        draw.text((40, 30 + 50 * k), line, font=font, fill=0)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def _noise_png() -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray((np.random.default_rng(1).random((200, 300)) * 255).astype(np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name,make",
+    [
+        ("menu.jpg", lambda: _text_image(["今日菜单：红烧肉、清蒸鱼、青菜豆腐汤", "营业时间：上午十点至晚上九点"])),
+        ("noise.png", _noise_png),
+        ("broken.png", lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),
+    ],
+)
+def test_cli_image_of_something_else_exits_2_with_one_line(tmp_path: Path, capsys, name: str, make) -> None:
+    from gongkai.inference.cli import main
+
+    path = tmp_path / name
+    path.write_bytes(make())
+    code = main(["parse", "--no-topics", "--workers", "1", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and "internal error" not in lines[0], err
 
 
 def test_ocr_confidence_reaches_cells_and_flags_unsure_unchecked_cells() -> None:

@@ -230,11 +230,12 @@ def test_hung_crashed_and_exploding_files_are_recorded_and_the_run_goes_on(tmp_p
     monkeypatch.setattr(run_module, "_engine", engine)
     db = tmp_path / "r.duckdb"
     t0 = time.monotonic()
-    s = ingest([src], db, IngestOptions(workers=2, timeout=2.0, max_memory_mb=512, progress=False))
-    assert time.monotonic() - t0 < 30
+    # The limit leaves room for a loaded CI machine: a good file must never reach it.
+    s = ingest([src], db, IngestOptions(workers=2, timeout=8.0, max_memory_mb=512, progress=False))
+    assert time.monotonic() - t0 < 50
     assert (s.parsed, s.failed) == (3, 3)
     stages = {Path(p).name: (st, e) for p, st, e in _q(db, "SELECT path, stage, error FROM failures")}
-    assert stages["hang.txt"] == ("timeout", "reading this file took longer than the limit of 2 s")
+    assert stages["hang.txt"] == ("timeout", "reading this file took longer than the limit of 8 s")
     assert stages["crash.txt"][0] == "crash" and "SIGSEGV" in stages["crash.txt"][1]
     assert stages["explode.txt"][0] == "memory"
 

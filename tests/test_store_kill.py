@@ -2,9 +2,11 @@
 
 ``gongkai ingest`` runs as a subprocess (2 workers, small batches) on ~60 generated reports
 plus a duplicate and a non-report; it is killed with SIGKILL (the whole process group, as a
-power cut or the OOM killer would) at seeded random moments — a random share of its files
-done, read from its progress bar, plus a random delay — four times, then run to the end.
-Every table must then hold exactly the rows of an uninterrupted run (timings aside).
+power cut or the OOM killer would) at seeded random moments — once the database holds a
+random number of the inputs (read from its progress bar, five increasing draws from 0 to 90 %),
+plus a random delay, so anywhere from worker start-up to the last batches — then run to the end. After every kill the database must be
+consistent (no half-written report); at the end every table must hold exactly the rows of an
+uninterrupted run (timings aside).
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ def _ingest_cmd(src: Path, db: Path, batch: int) -> list[str]:
             "--workers", "2", "--batch-size", str(batch), "--progress"]
 
 
-def _run_and_kill(cmd: list[str], fraction: float, jitter: float) -> tuple[bool, int]:
-    """Start ``cmd``; SIGKILL its process group once ``fraction`` of its files are done (read from
+def _run_and_kill(cmd: list[str], after: int, jitter: float) -> tuple[bool, int]:
+    """Start ``cmd``; SIGKILL its process group once ``after`` of its files are done (read from
     its progress bar) plus ``jitter`` seconds. Returns (killed?, files it had done)."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     reached = threading.Event()
@@ -59,8 +61,8 @@ def _run_and_kill(cmd: list[str], fraction: float, jitter: float) -> tuple[bool,
             buf = (buf + chunk)[-200:]
             counts = re.findall(rb"(\d+)/(\d+) \[", buf)
             if counts:
-                done[0], total = int(counts[-1][0]), int(counts[-1][1])
-                if done[0] >= fraction * total:
+                done[0] = int(counts[-1][0])
+                if done[0] >= after:
                     reached.set()
         reached.set()  # the run ended
 
@@ -76,6 +78,24 @@ def _run_and_kill(cmd: list[str], fraction: float, jitter: float) -> tuple[bool,
     return killed, done[0]
 
 
+def _half_written(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What would show an input written in part: each query counts offending rows."""
+    checks = {
+        "path without its report": "SELECT count(*) FROM files WHERE sha256 IS NOT NULL "
+                                   "AND sha256 NOT IN (SELECT sha256 FROM reports)",
+        "report without a path": "SELECT count(*) FROM reports WHERE sha256 NOT IN "
+                                 "(SELECT sha256 FROM files WHERE sha256 IS NOT NULL)",
+        "parsed report without cells or record": "SELECT count(*) FROM reports WHERE status = 'parsed' AND "
+                                                 "(record IS NULL OR sha256 NOT IN (SELECT report FROM cells))",
+        "cells of no report": "SELECT count(*) FROM cells WHERE report NOT IN (SELECT sha256 FROM reports)",
+        "failed path without a reason": "SELECT count(*) FROM files f WHERE status = 'failed' AND NOT EXISTS "
+                                        "(SELECT 1 FROM failures x WHERE x.path = f.path AND x.error <> '')",
+        "failure of a parsed path": "SELECT count(*) FROM failures x JOIN files f USING (path) "
+                                    "WHERE f.status = 'parsed'",
+    }
+    return [name for name, sql in checks.items() if con.execute(sql).fetchone()[0]]
+
+
 def test_sigkill_at_random_moments_leaves_a_resumable_identical_database(corpus, tmp_path):
     ref_db = tmp_path / "ref.duckdb"
     summary = ingest([corpus], ref_db, IngestOptions(workers=2, progress=False))
@@ -86,23 +106,28 @@ def test_sigkill_at_random_moments_leaves_a_resumable_identical_database(corpus,
     rng = random.Random(20240611)
     kills = 0
     stored = []
-    for attempt in range(4):
+    n_inputs = N_REPORTS + 2
+    targets = sorted(rng.sample(range(int(0.9 * n_inputs)), 5))  # paths stored when the kill comes
+    for attempt, target in enumerate(targets):
         batch = rng.choice([1, 3, 8])
-        killed, _ = _run_and_kill(_ingest_cmd(corpus, db, batch), rng.uniform(0.1, 0.5), rng.uniform(0, 0.15))
+        after = max(0, target - (stored[-1] if stored else 0))
+        killed, _ = _run_and_kill(_ingest_cmd(corpus, db, batch), after, rng.uniform(0, 0.3))
         kills += killed
         if db.exists():
             with duckdb.connect(str(db), read_only=True) as con:
                 stored.append(con.execute("SELECT count(*) FROM files").fetchone()[0])
+                assert _half_written(con) == [], f"after kill {attempt}"
         else:
             stored.append(0)
-        print(f"attempt {attempt}: batch {batch}, killed={killed}, paths stored {stored[-1]}")
+        print(f"attempt {attempt}: batch {batch}, kill after {after} more, killed={killed}, paths stored {stored[-1]}")
     assert kills >= 3, "the runs finished before they could be killed: the corpus is too small"
-    assert any(0 < n < N_REPORTS + 2 for n in stored), f"no kill fell mid-run: {stored}"
+    assert sum(0 < n < n_inputs for n in stored) >= 2, f"fewer than two kills fell mid-run: {stored}"
 
     final = subprocess.run(_ingest_cmd(corpus, db, 8), capture_output=True, timeout=120)
     assert final.returncode == 0, final.stderr.decode()[-2000:]
     with duckdb.connect(str(ref_db), read_only=True) as a, duckdb.connect(str(db), read_only=True) as b:
         want, got = snapshot(a), snapshot(b)
+        assert _half_written(b) == []
     for table in want:
         assert got[table] == want[table], f"table {table} differs after kill -9 and resume"
     assert len(want["reports"]) == N_REPORTS + 1  # the copy is stored once, under both paths

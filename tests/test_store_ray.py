@@ -1,7 +1,8 @@
 """The Ray engine on a local Ray: the same database as the local engine, the same failure rules.
 
-Starting Ray takes ~8 s on two cores and the test ~20-25 s in all, so it runs only with
-GONGKAI_RAY_TESTS=1 (and ray installed).
+Starting a local Ray takes ~10 s on two cores and this module ~20-30 s in all (measured on a
+shared 2-core machine), well inside the CI budget, so it runs by default; CI installs ray through
+the ``ray`` extra. Without ray installed the module is skipped.
 """
 
 from __future__ import annotations
@@ -20,10 +21,7 @@ from gongkai.data.store.schema import snapshot
 from gongkai.data.store.worker import Task, run_task
 from gongkai.data.synth.corpus import iter_corpus
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("GONGKAI_RAY_TESTS") != "1", reason="set GONGKAI_RAY_TESTS=1 to run"),
-]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

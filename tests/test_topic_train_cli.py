@@ -72,3 +72,12 @@ def test_train_with_base_model(tmp_path):
     seg = load_segmenter(out)
     res = seg.analyse(["本报告根据条例编制。全年主动公开信息120条。共收到申请3件，均已答复。"])[0]
     assert res.sentences and all(0.0 <= s.score <= 1.0 for s in res.sentences)
+
+
+def test_auto_requires_the_same_real_folds_for_both_models(tmp_path, capsys):
+    cfg = tmp_path / "bad.cfg"
+    cfg.write_text("[train]\nkind = auto\n[data]\nreal_folds = 9\ntransformer_real_folds = 3\n", encoding="utf-8")
+    assert main(["train", str(cfg), "-o", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert "same real-report folds" in err and "Traceback" not in err
+    assert not (tmp_path / "m").exists()

@@ -22,7 +22,7 @@ class DataParams:
     weak_dirs: list[Path] = field(default_factory=list)
     augment_merge: float = 0.5
     augment_wrap: float = 0.2
-    real_folds: int = 9
+    real_folds: int = 3
     transformer_real_folds: int = 3
 
 
@@ -80,4 +80,7 @@ def read_config(path: str | Path) -> TrainConfig:
         cfg.category_threshold = cp["categories"].getfloat("threshold", cfg.category_threshold)
     if cfg.kind not in ("auto", "baseline", "transformer"):
         raise ValueError(f"[train] kind must be auto, baseline or transformer, not {cfg.kind!r}")
+    if cfg.kind == "auto" and d.real_folds != d.transformer_real_folds:
+        raise ValueError("[data] kind = auto compares both models on the same real-report folds: "
+                         "set real_folds = transformer_real_folds")
     return cfg

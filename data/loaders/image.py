@@ -1,8 +1,9 @@
 """Image backend: JPG, PNG, TIFF (every frame a page) and the like, read by OCR.
 
 Decoding is guarded: an image of more than :data:`MAX_SOURCE_PIXELS` is refused with a plain
-error rather than decoded, and a large one is decoded reduced (JPEG draft mode) and scaled
-to the OCR pixel limit, so memory stays bounded.
+error rather than decoded, a large one is decoded reduced (JPEG draft mode) and scaled to
+the OCR pixel limit, and frames are decoded one by one where they are OCR'd, so memory
+stays bounded.
 """
 
 from __future__ import annotations
@@ -42,16 +43,17 @@ def _grey(frame: Image.Image) -> np.ndarray:
     return np.asarray(frame.convert("L"), dtype=np.uint8).copy()
 
 
-def read_frames(src: str | os.PathLike[str] | bytes) -> list[np.ndarray]:
-    """Every frame of the image as a grey array, upright per its EXIF orientation."""
-    Image.MAX_IMAGE_PIXELS = None  # our own limit below replaces PIL's bomb check
+def _open(src: str | os.PathLike[str] | bytes) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = None  # our own limit (check_frames) replaces PIL's bomb check
     try:
-        img = Image.open(io.BytesIO(src) if isinstance(src, bytes) else Path(src))
+        return Image.open(io.BytesIO(src) if isinstance(src, bytes) else Path(src))
     except (UnidentifiedImageError, OSError) as e:
         raise LoadError(f"the image cannot be decoded: {e}") from None
-    frames: list[np.ndarray] = []
-    with img, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+
+
+def check_frames(src: str | os.PathLike[str] | bytes) -> int:
+    """The number of frames (pages), after checking each frame's size without decoding it."""
+    with _open(src) as img:
         n = getattr(img, "n_frames", 1)
         if n > MAX_FRAMES:
             raise LoadError(f"the image has {n} frames; at most {MAX_FRAMES} pages are read")
@@ -62,27 +64,45 @@ def read_frames(src: str | os.PathLike[str] | bytes) -> list[np.ndarray]:
                 raise LoadError(f"the image is too large to read ({w}×{h} pixels)")
             if w < 16 or h < 16:
                 raise LoadError(f"the image is too small to hold a report ({w}×{h} pixels)")
-            try:
-                frame = ImageOps.exif_transpose(img) if k == 0 else img
-                frames.append(_grey(frame))
-            except (OSError, ValueError, SyntaxError) as e:
-                raise LoadError(f"the image is corrupted or truncated: {e}") from None
-    return frames
+    return n
+
+
+def decode_frame(img: Image.Image, k: int) -> np.ndarray:
+    """Frame ``k`` of an open image as a grey array, upright per its EXIF orientation."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            img.seek(k)
+            frame = ImageOps.exif_transpose(img) if k == 0 else img
+            return _grey(frame)
+        except (OSError, ValueError, SyntaxError, EOFError) as e:
+            raise LoadError(f"the image is corrupted or truncated: {e}") from None
+
+
+def read_frames(src: str | os.PathLike[str] | bytes) -> list[np.ndarray]:
+    """Every frame of the image as a grey array (all in memory: for small images and tests)."""
+    n = check_frames(src)
+    with _open(src) as img:
+        return [decode_frame(img, k) for k in range(n)]
 
 
 def load_image(src: str | os.PathLike[str] | bytes, *, workers: int | None = None) -> Document:
-    """OCR an image file (each frame one page) into a :class:`Document` of format ``image``."""
-    from .ocr_run import ocr_images
+    """OCR an image file (each frame one page) into a :class:`Document` of format ``image``.
 
-    frames = read_frames(src)
-    pages = join_continued(ocr_images(frames, workers=workers))
+    Frames are decoded one at a time by the OCR workers, so a long multi-page TIFF never sits
+    in memory whole.
+    """
+    from .ocr_run import ocr_image_frames
+
+    n = check_frames(src)
+    pages = join_continued(ocr_image_frames(src if isinstance(src, bytes) else str(src), n, workers=workers))
     text, conf = assemble([b for blocks in pages for b in blocks])
     if not text.strip():
         raise LoadError("no text was found in the image")
     return Document(
         text=text,
         format="image",
-        pages=len(frames),
+        pages=n,
         tables=[b.table for blocks in pages for b in blocks if b.table is not None],
         from_ocr=True,
         char_confidence=conf,

@@ -1,8 +1,8 @@
 """Run OCR over many pages: rendering, worker processes, progress, timing.
 
 Pages are OCR'd in worker processes (``workers``, default ``$GONGKAI_WORKERS`` or all
-cores), each loading the models once and, for a PDF, opening the file once and rendering
-its own pages, so only page numbers and small results cross process boundaries and memory
+cores), each loading the models once and, for a PDF or a multi-frame image, opening the file
+once and rendering or decoding its own pages, so only page numbers and small results cross process boundaries and memory
 stays bounded however long the file is. One page, or one worker, runs in this process.
 ONNX threads are split between workers so that the cores are not oversubscribed.
 """
@@ -82,6 +82,17 @@ def _pdf_task(index: int) -> tuple[int, list[Block], float]:
     return index, blocks, eng.seconds - before
 
 
+def _frame_task(index: int) -> tuple[int, list[Block], float]:
+    from .image import _open, decode_frame
+
+    if _W.get("img") is None:
+        _W["img"] = _open(_W["src"])
+    eng = _engine()
+    before = eng.seconds
+    blocks = read_page(decode_frame(_W["img"], index), eng)
+    return index, blocks, eng.seconds - before
+
+
 def _image_task(item: tuple[int, np.ndarray]) -> tuple[int, list[Block], float]:
     index, gray = item
     eng = _engine()
@@ -120,6 +131,8 @@ def _run(task: Callable, items: Sequence, workers: int | None, init_args: tuple)
                     bar.update(1)
     finally:
         bar.close()
+        if _W.get("img") is not None:
+            _W["img"].close()
         _W.clear()
     LAST.pages, LAST.engine_seconds, LAST.wall_seconds = len(items), engine_s, time.perf_counter() - start
     return out
@@ -129,6 +142,13 @@ def ocr_pdf_pages(src: str | bytes, pages: Sequence[int], *, dpi: int = DEFAULT_
                   engine: str | None = None) -> dict[int, list[Block]]:
     """Blocks of each listed PDF page (0-based), rendered at ``dpi`` and OCR'd."""
     return _run(_pdf_task, list(pages), workers, (src, dpi, engine or ocr_engine.DEFAULT_ENGINE))
+
+
+def ocr_image_frames(src: str | bytes, n_frames: int, *, workers: int | None = None,
+                     engine: str | None = None) -> list[list[Block]]:
+    """Blocks of each frame of an image file, decoded where it is OCR'd (one frame in memory per worker)."""
+    out = _run(_frame_task, list(range(n_frames)), workers, (src, DEFAULT_DPI, engine or ocr_engine.DEFAULT_ENGINE))
+    return [out[i] for i in range(n_frames)]
 
 
 def ocr_images(images: Sequence[np.ndarray], *, workers: int | None = None,

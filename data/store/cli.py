@@ -8,6 +8,7 @@ import sys
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from gongkai.data.store.pool import EngineError
     from gongkai.data.store.run import IngestOptions, ingest
     from gongkai.data.store.writer import StoreError
 
@@ -24,12 +25,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     )
     try:
         summary = ingest(args.paths, args.db, opts)
-    except StoreError as e:
+    except (StoreError, EngineError) as e:
         print(f"gongkai: {e}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as e:
         print(f"gongkai: the {args.engine} engine needs the package {e.name!r} (pip install {e.name})", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("gongkai: interrupted; what was written is kept, run the same command again to continue",
+              file=sys.stderr)
+        return 130
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from gongkai.data.form import TABLE_NAMES, cell_keys
+from gongkai.data.store.writer import StoreError
 
 FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"), "csv": ("csv", "(FORMAT csv, HEADER)"),
            "jsonl": ("jsonl", "(FORMAT json)")}
@@ -63,13 +64,20 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out_dir: str | os.PathLike[
         raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
     ext, options = FORMATS[fmt]
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create the output folder {out}: {e.strerror or e}") from None
     written = []
     queries = {name: f"SELECT * FROM {name} ORDER BY {order}" for name, order in LONG.items()}
     queries.update({f"{t}_wide": wide_sql(t) for t in TABLE_NAMES})
     for name, query in queries.items():
         path = out / f"{name}.{ext}"
-        con.execute(f"COPY ({query}) TO '{_quote(path)}' {options}")
+        try:
+            con.execute(f"COPY ({query}) TO '{_quote(path)}' {options}")
+        except duckdb.Error as e:  # a full disk, a read-only folder
+            msg = str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__
+            raise StoreError(f"cannot write {path}: {msg}") from None
         written.append(path)
     return written
 

@@ -3,7 +3,11 @@
 ``concurrent.futures`` cannot stop one hung task or survive one crashed worker without
 breaking the pool, so this is a small pool of its own: one pipe per worker, one task at a
 time each. A worker that exceeds the time limit is killed; one that dies is replaced; either
-way its file comes back as a failed :class:`Result` and the run goes on.
+way its file comes back as a failed :class:`Result` and the run goes on. A worker gets its first
+file only once it says it is ready, so its start-up (imports) never counts against a file's
+time limit. A worker whose last file was quick gets the next one queued behind the current,
+so it never waits for the main process between files; a slow file (a scan) is not queued
+behind, which would leave another worker idle at the end.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import contextlib
 import multiprocessing as mp
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from gongkai.data.store.worker import (
@@ -29,12 +34,23 @@ from gongkai.data.store.worker import (
 
 Job = Callable[[Task], Result]
 HEARTBEAT = 0.5  # seconds
+READY = "ready"
+MAX_FAILED_STARTS = 5  # in a row: the workers cannot start at all
+QUICK = 0.5  # seconds: a file this quick lets its worker hold one more in its queue
+
+
+class EngineError(RuntimeError):
+    """The parsers cannot run at all (not one file's fault). The message is one plain sentence."""
 
 
 def _worker_main(conn: Connection, max_memory_mb: int, job: Job) -> None:
     die_with_parent()
     single_process_ocr()
     limit_memory(max_memory_mb)
+    try:
+        conn.send(READY)
+    except (BrokenPipeError, OSError):
+        return
     while True:
         try:
             task = conn.recv()
@@ -60,8 +76,13 @@ def _worker_main(conn: Connection, max_memory_mb: int, job: Job) -> None:
 class _Slot:
     proc: mp.process.BaseProcess
     conn: Connection
-    task: Task | None = None
-    started: float = 0.0
+    tasks: deque[Task] = field(default_factory=deque)  # sent, in order; the first is being read
+    started: float = 0.0  # when the first one began
+    ready: bool = False  # has said so: may be given a file
+    quick: bool = False  # its last file took less than QUICK seconds
+
+    def depth(self) -> int:
+        return 2 if self.quick else 1
 
 
 def _death(exitcode: int | None) -> str:
@@ -86,6 +107,8 @@ class WorkerPool:
         self.ctx = mp.get_context("forkserver")
         self.ctx.set_forkserver_preload(list(PRELOAD))
         self.slots: list[_Slot] = []
+        self.failed_starts = 0
+        self.backlog: list[Task] = []  # sent to a worker that ended before it began them
 
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
@@ -100,41 +123,66 @@ class WorkerPool:
         slot.proc.join(5)
         slot.conn.close()
         fresh = self._spawn()
-        slot.proc, slot.conn, slot.task = fresh.proc, fresh.conn, None
+        slot.proc, slot.conn, slot.tasks, slot.ready = fresh.proc, fresh.conn, deque(), False
 
-    def _dispatch(self, slot: _Slot, task: Task) -> None:
-        for _ in range(2):
+    def _fail_first(self, slot: _Slot, stage: str, error: str) -> Result:
+        """The file being read failed with the worker: the ones queued behind go to another."""
+        result = failed(slot.tasks.popleft(), stage, error)
+        self.backlog.extend(reversed(slot.tasks))
+        self._replace(slot)
+        return result
+
+    def _dispatch(self, slot: _Slot, task: Task) -> bool:
+        try:
+            slot.conn.send(task)
+        except (BrokenPipeError, OSError):
+            self.backlog.append(task)
+            if not slot.tasks:
+                self._replace(slot)  # died while idle; if busy, _collect sees it die
+            return False
+        slot.tasks.append(task)
+        if len(slot.tasks) == 1:
+            slot.started = time.monotonic()
+        return True
+
+    def _start(self, slot: _Slot, ready: list) -> None:
+        """Mark ``slot`` ready when its worker says so; replace it if it died starting."""
+        if slot.conn in ready:
             try:
-                slot.conn.send(task)
-                break
-            except (BrokenPipeError, OSError):
-                self._replace(slot)  # died while idle: a fresh worker takes the task
-        slot.task, slot.started = task, time.monotonic()
+                slot.ready = slot.conn.recv() == READY
+            except (EOFError, OSError):
+                slot.ready = False
+        elif slot.proc.sentinel not in ready:
+            return  # still starting
+        if slot.ready:
+            self.failed_starts = 0
+            return
+        slot.proc.join(5)
+        self.failed_starts += 1
+        if self.failed_starts >= MAX_FAILED_STARTS:
+            raise EngineError(f"the worker processes cannot start (the last one ended with exit code "
+                              f"{slot.proc.exitcode})")
+        self._replace(slot)
 
     def _collect(self, slot: _Slot, ready: list) -> Result | None:
-        task = slot.task
-        assert task is not None
         if slot.conn in ready:
             try:
                 result: Result = slot.conn.recv()
             except (EOFError, OSError):
                 slot.proc.join(5)
-                result = failed(task, "crash", _death(slot.proc.exitcode))
-                self._replace(slot)
-                return result
-            slot.task = None
-            if result.stage == "memory":
+                return self._fail_first(slot, "crash", _death(slot.proc.exitcode))
+            slot.tasks.popleft()
+            slot.started = time.monotonic()  # the next queued file begins now
+            slot.quick = result.load_seconds + result.parse_seconds < QUICK and result.ok
+            if result.stage == "memory":  # the worker ends after this: its queue goes elsewhere
+                self.backlog.extend(reversed(slot.tasks))
                 self._replace(slot)
             return result
         if slot.proc.sentinel in ready:
             slot.proc.join(5)
-            result = failed(task, "crash", _death(slot.proc.exitcode))
-            self._replace(slot)
-            return result
+            return self._fail_first(slot, "crash", _death(slot.proc.exitcode))
         if time.monotonic() - slot.started > self.timeout:
-            result = failed(task, "timeout", f"reading this file took longer than the limit of {self.timeout:g} s")
-            self._replace(slot)
-            return result
+            return self._fail_first(slot, "timeout", f"reading this file took longer than the limit of {self.timeout:g} s")
         return None
 
     def run(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
@@ -145,24 +193,29 @@ class WorkerPool:
         """
         it = iter(tasks)
         exhausted = False
+        backlog = self.backlog = []
         self.slots = [self._spawn() for _ in range(self.n)]
         try:
             while True:
                 for slot in self.slots:
-                    if slot.task is None and not exhausted:
-                        task = next(it, None)
+                    while slot.ready and len(slot.tasks) < slot.depth() and (backlog or not exhausted):
+                        task = backlog.pop() if backlog else next(it, None)
                         if task is None:
                             exhausted = True
-                        else:
-                            self._dispatch(slot, task)
-                busy = [s for s in self.slots if s.task is not None]
-                if not busy:
+                        elif not self._dispatch(slot, task):
+                            break
+                busy = [s for s in self.slots if s.tasks]
+                starting = [s for s in self.slots if not s.ready]
+                if not busy and exhausted and not backlog:
                     return
-                deadline = min(s.started for s in busy) + self.timeout
-                ready = wait(
-                    [s.conn for s in busy] + [s.proc.sentinel for s in busy],
-                    timeout=min(HEARTBEAT, max(0.0, deadline - time.monotonic()) + 0.01),
-                )
+                timeout = HEARTBEAT
+                if busy:
+                    deadline = min(s.started for s in busy) + self.timeout
+                    timeout = min(HEARTBEAT, max(0.0, deadline - time.monotonic()) + 0.01)
+                watched = busy + starting
+                ready = wait([s.conn for s in watched] + [s.proc.sentinel for s in watched], timeout=timeout)
+                for s in starting:
+                    self._start(s, ready)
                 yield [r for s in busy if (r := self._collect(s, ready)) is not None]
         finally:
             self.close()

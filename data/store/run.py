@@ -1,8 +1,8 @@
 """Bulk ingestion: walk the inputs, skip what is stored, parse the rest in parallel, write.
 
 The main process walks, hashes and de-duplicates (cheap, in order), the engine parses (local
-worker processes or Ray tasks), and the main process writes each finished batch of whole
-inputs in one transaction. At the end the cross-year checks are recomputed.
+worker processes or Ray tasks), and a writer thread of the main process writes each finished
+batch of whole inputs in one transaction. At the end the cross-year checks are recomputed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from gongkai.data.store import crossyear, shards
+from gongkai.data.store.background import BackgroundSink
 from gongkai.data.store.batch import BatchBuilder, FailureInfo
 from gongkai.data.store.walk import InputRef, ReadError, WalkResult, hash_input, walk
 from gongkai.data.store.worker import Result, Task
@@ -104,11 +105,19 @@ class _Run:
         self.oldest: float | None = None  # when the first waiting input of the batch finished
         self.todo_paths: set[str] = set()
 
+    def retry(self, sha: str | None) -> bool:
+        """Whether a content that failed before is parsed again: on request, or when it failed
+        only because it could not be read then (it vanished or changed mid-run)."""
+        if sha is None or sha in self.done or self.state.reports.get(sha) != "failed":
+            return False
+        info = self.state.failed.get(sha)
+        return self.opts.retry_failed or (info is not None and info.stage == "read")
+
     def unchanged(self, ref: InputRef) -> bool:
         rec = self.state.files.get(ref.path)
         if rec is None or rec[0] is None or (rec[1], rec[2]) != (ref.size, ref.mtime_ns):
             return False
-        return not (self.opts.retry_failed and rec[3] == "failed")
+        return not (rec[3] == "failed" and self.retry(rec[0]))
 
     def flush(self, force: bool = True) -> None:
         """Write the waiting inputs (unless ``force`` is off and the batch may still grow)."""
@@ -142,8 +151,7 @@ class _Run:
                 self.pending[sha].append(ref)  # a duplicate of a file being parsed: stored with it
                 continue
             status = self.state.reports.get(sha)
-            retry = self.opts.retry_failed and status == "failed" and sha not in self.done
-            if status is not None and not retry:
+            if status is not None and not self.retry(sha):
                 self.builder.add_known(sha, ref, self.state.failed.get(sha) if status == "failed" else None)
                 self.summary.known += 1
                 self._tick(failed=status == "failed")
@@ -216,17 +224,17 @@ def ingest(
     with Writer(db) as writer:
         shard_root = shards.shard_dir_for(os.path.abspath(db))
         shards.recover(writer, shard_root)
-        sink = shards.ShardSink(writer, shard_root) if opts.engine == "ray" else writer
+        sink = BackgroundSink(shards.ShardSink(writer, shard_root) if opts.engine == "ray" else writer)
         run = _Run(writer, sink, writer.state(), opts)
-        walked = walk(roots, opts.exclude, skip=own_files(db))
-        run.summary.excluded = walked.excluded
-        _record_walk(run, walked, roots)
-        todo = [ref for ref in walked.inputs if not run.unchanged(ref)]
-        run.todo_paths = {ref.path for ref in todo}
-        run.summary.inputs = len(walked.inputs) + len(walked.failures)
-        run.summary.unchanged = len(walked.inputs) - len(todo)
-        run.progress = _Progress(len(todo), opts.progress)
         try:
+            walked = walk(roots, opts.exclude, skip=own_files(db))
+            run.summary.excluded = walked.excluded
+            _record_walk(run, walked, roots)
+            todo = [ref for ref in walked.inputs if not run.unchanged(ref)]
+            run.todo_paths = {ref.path for ref in todo}
+            run.summary.inputs = len(walked.inputs) + len(walked.failures)
+            run.summary.unchanged = len(walked.inputs) - len(todo)
+            run.progress = _Progress(len(todo), opts.progress)
             if todo:
                 # The engines also yield empty lists now and then, so a batch is never held long.
                 for results in _engine(opts).run(run.tasks(todo)):
@@ -234,8 +242,11 @@ def ingest(
                         run.finish(r)
                     run.flush(force=False)
             run.flush()
+            sink.close()  # the last batches written; a write error is raised here
         finally:
-            run.progress.close()
+            sink.stop()  # never leave the writer thread on the connection
+            if run.progress:
+                run.progress.close()
         if shard_root.is_dir() and not any(shard_root.iterdir()):
             shard_root.rmdir()
         writer.drop_orphans()

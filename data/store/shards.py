@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from gongkai.data.store.batch import Batch
 from gongkai.data.store.rows import SCHEMAS
-from gongkai.data.store.writer import Writer
+from gongkai.data.store.writer import StoreError, Writer
 
 _MANIFEST = "batch.json"
 
@@ -91,4 +91,11 @@ class ShardSink:
         self.writer, self.root = writer, root
 
     def apply(self, batch: Batch) -> None:
-        load(self.writer, save(batch, self.root))
+        try:
+            shard = save(batch, self.root)
+        except OSError as e:  # a full disk or a read-only folder beside the database
+            raise StoreError(
+                f"cannot write a shard in {self.root}: {e.strerror or e}; "
+                "the inputs of this step were not stored and will be done by the next run"
+            ) from None
+        load(self.writer, shard)

@@ -1,7 +1,8 @@
 """Finding the inputs: folders walked in name order, zip archives opened, members addressed.
 
 A zip archive's members are inputs of their own, addressed ``/abs/archive.zip!member`` (and
-``a.zip!b.zip!c.txt`` when nested). Whether a zip is an archive or a Word file is decided by
+``a.zip!b.zip!c.txt`` when nested); members that share a name in one archive are all inputs,
+the later ones addressed ``name (2)``, ``name (3)``… in archive order. Whether a zip is an archive or a Word file is decided by
 its content (a ``.docx`` is a zip with ``word/document.xml``), not by its extension; every
 other format is detected by the loader from the content. Nothing is dropped silently: what
 cannot be listed or is not a regular file becomes a :class:`WalkFailure`.
@@ -35,9 +36,10 @@ class InputRef:
 
     path: str  # the address stored in the database
     fs_path: str  # the file on disk (the outermost archive for a member)
-    members: tuple[str, ...] = ()
+    members: tuple[tuple[str, int], ...] = ()  # (name in the zip, header offset: names may repeat)
     size: int = 0
     mtime_ns: int = 0  # of the file on disk (the archive's, for members)
+    member: str = ""  # a member's name as its author wrote it (its address may add " (2)")
 
 
 @dataclass(frozen=True)
@@ -164,17 +166,25 @@ class _Walker:
             self.visit_archive(zf, ref)
 
     def visit_archive(self, zf: zipfile.ZipFile, ref: InputRef) -> None:
+        # Stable sort: members sharing a name stay in archive order.
         infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=member_name)
+        used: set[str] = set()
         for info in infos:
             name = member_name(info)
             if name.startswith(_JUNK_MEMBERS):
                 continue
+            address, k = f"{ref.path}{SEP}{name}", 1
+            while address in used:  # a second member of the same name is an input too
+                k += 1
+                address = f"{ref.path}{SEP}{name} ({k})"
+            used.add(address)
             child = InputRef(
-                path=f"{ref.path}{SEP}{name}",
+                path=address,
                 fs_path=ref.fs_path,
-                members=(*ref.members, info.filename),
+                members=(*ref.members, (info.filename, info.header_offset)),
                 size=info.file_size,
                 mtime_ns=ref.mtime_ns,
+                member=name,
             )
             if self.excluded(child.path):
                 self.result.excluded += 1
@@ -228,17 +238,29 @@ def _plain_error(ref: InputRef, e: BaseException) -> ReadError:
     return ReadError(f"cannot read {ref.path}: {e}")
 
 
+def _member_info(zf: zipfile.ZipFile, member: tuple[str, int]) -> zipfile.ZipInfo:
+    """The member at this header offset (a name alone finds only the last of its namesakes)."""
+    name, offset = member
+    info = zf.getinfo(name)  # KeyError if gone: the archive changed since the walk
+    if info.header_offset == offset:
+        return info
+    for info in zf.infolist():
+        if info.header_offset == offset and info.filename == name:
+            return info
+    raise KeyError(name)
+
+
 def _open_member(ref: InputRef) -> IO[bytes]:
     f: IO[bytes] = open(ref.fs_path, "rb")  # noqa: SIM115 - returned open, closed by the caller
     for member in ref.members[:-1]:
         with zipfile.ZipFile(f) as zf:
-            data = zf.read(member)
+            data = zf.read(_member_info(zf, member))
         f.close()
         f = io.BytesIO(data)
     if not ref.members:
         return f
     zf = zipfile.ZipFile(f)
-    inner = zf.open(ref.members[-1])
+    inner = zf.open(_member_info(zf, ref.members[-1]))
     return _Closing(inner, (zf, f))
 
 
@@ -293,6 +315,11 @@ def hash_input(ref: InputRef) -> tuple[InputRef, str]:
     return ref, h.hexdigest()
 
 
+def own_name(ref: InputRef) -> str:
+    """The input's own file name (the member's, as written in the archive, for members)."""
+    return Path(ref.member or ref.path).name
+
+
 def suffix(ref: InputRef) -> str:
     """The extension of the input's own name (the member's, for archive members)."""
-    return Path(ref.path.rsplit(SEP, 1)[-1]).suffix.lower()
+    return Path(own_name(ref)).suffix.lower()

@@ -19,7 +19,7 @@ from pathlib import Path
 from gongkai.data.loaders import LoadError, load
 from gongkai.data.loaders.detect import HEAD_SIZE, detect_format
 from gongkai.data.store.rows import RecordRows, record_rows
-from gongkai.data.store.walk import SEP, InputRef, ReadError, read_input, suffix
+from gongkai.data.store.walk import InputRef, ReadError, own_name, read_input, suffix
 
 # Modules a worker needs; a forkserver imports them once so every worker starts warm
 # (missing ones are skipped).
@@ -70,7 +70,7 @@ def _without_path(message: str, local: str, task: Task) -> str:
     The failure belongs to the content and is copied to every path it is found under, and a
     temporary copy's path would mean nothing to the reader.
     """
-    return message.replace(local, Path(task.ref.path.rsplit(SEP, 1)[-1]).name)
+    return message.replace(local, own_name(task.ref))
 
 
 def _one_line(e: BaseException) -> str:
@@ -87,7 +87,7 @@ def _local_file(task: Task) -> Iterator[str]:
         yield task.ref.fs_path
         return
     data = task.data if task.data is not None else read_input(task.ref)
-    name = Path(task.ref.path.rsplit(SEP, 1)[-1]).name or f"input{suffix(task.ref)}"
+    name = own_name(task.ref) or f"input{suffix(task.ref)}"
     with tempfile.TemporaryDirectory(prefix="gongkai-") as tmp:
         p = Path(tmp) / name
         p.write_bytes(data)
@@ -129,6 +129,8 @@ def _parse(task: Task, local: str) -> Result:
         record = parse_document(doc)
         rows: RecordRows = record_rows(record, task.sha256)
     except LoadError as e:
+        if not os.path.exists(local):  # not the content's fault: the next run tries again
+            return failed(task, "read", "the file disappeared while it was being read")
         return failed(task, "load", _without_path(_one_line(e), local, task), _sniff(local))
     except NotAReportError as e:
         return failed(task, "parse", f"not a report: {_one_line(e)}", _sniff(local))

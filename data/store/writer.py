@@ -156,7 +156,9 @@ class Writer:
         try:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT *{extra} FROM _batch_rows")
         finally:
-            self.con.unregister("_batch_rows")
+            # In an aborted transaction this fails too, and would hide the error that matters.
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister("_batch_rows")
 
     def _delete_shas(self, shas: list[str]) -> None:
         for table, key in (("cells", "report"), ("segments", "report"), ("issues", "report"),

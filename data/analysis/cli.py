@@ -1,0 +1,58 @@
+"""The ``gongkai analyze`` subcommand: the researchers' page and tidy exports of an ingested database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from gongkai.data.analysis.export import export
+    from gongkai.data.analysis.html import write_html
+    from gongkai.data.analysis.queries import AnalysisError, connection
+    from gongkai.data.store.writer import StoreError
+
+    if not (args.html or args.csv or args.parquet):
+        print("gongkai: analyze needs at least one of --html OUT.html, --csv DIR, --parquet DIR", file=sys.stderr)
+        return 2
+    if args.quotes < 0:
+        print("gongkai: --quotes must be 0 or more", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    try:
+        with connection(args.db) as con:
+            outputs = []
+            if args.html:
+                outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db))
+            targets = {fmt: d for fmt, d in (("csv", args.csv), ("parquet", args.parquet)) if d}
+            if targets:
+                outputs += export(con, targets)
+    except (StoreError, AnalysisError) as e:
+        print(f"gongkai: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"gongkai: cannot write {e.filename or 'the output'}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    for path in outputs:
+        print(path)
+    print(f"gongkai: analyzed {args.db} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return 0
+
+
+def add_analyze_command(sub: argparse._SubParsersAction) -> None:
+    """Add ``analyze`` to the ``gongkai`` command line."""
+    p = sub.add_parser(
+        "analyze",
+        help="researchers' view of an ingested database: an HTML page and tidy CSV/Parquet tables",
+        description="Build one self-contained HTML page (problem categories by year, level and region, trends, "
+        "co-occurrence, recurring problems, the sentences that name them, table statistics, data quality; "
+        "filters by year, level and region) and/or tidy tables for your own statistics.",
+    )
+    p.add_argument("--db", required=True, help="the DuckDB database written by gongkai ingest")
+    p.add_argument("--html", metavar="OUT.html", help="write the page here")
+    p.add_argument("--csv", metavar="DIR", help="write the tidy tables as CSV into DIR")
+    p.add_argument("--parquet", metavar="DIR", help="write the tidy tables as Parquet into DIR")
+    p.add_argument("--quotes", type=int, default=200, metavar="N",
+                   help="most quoted segments per category kept in the page (200)")
+    p.set_defaults(func=_cmd_analyze)

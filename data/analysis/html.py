@@ -1,0 +1,117 @@
+"""The researchers' page: one self-contained HTML file (plotly inlined, no network at view time).
+
+The facts travel as one JSON block (``script_json``: no ``<``, ``>`` or ``&`` survives
+literally, so report text can neither close the block nor open a tag); the page script
+filters and aggregates them and writes text only through ``textContent``.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any
+
+from gongkai.data.analysis.assets import CSS, JS
+from gongkai.data.analysis.payload import DEFAULT_QUOTES, build_payload
+from gongkai.data.analysis.queries import Db, connection
+from gongkai.evaluation.dashboard import plotly_js, script_json
+
+BODY = """
+<header><h1>gongkai · problems and statistics in disclosure reports</h1><p id="run-info"></p></header>
+<main>
+<div class="filters" role="group" aria-label="filters">
+  <label>year from <select id="f-year-from"></select></label>
+  <label>to <select id="f-year-to"></select></label>
+  <label>level <select id="f-level"></select></label>
+  <label>province <select id="f-province"></select></label>
+  <label>city <select id="f-city"></select></label>
+  <button id="f-reset" type="button">reset</button>
+  <strong id="n-shown"></strong>
+</div>
+<section class="grid2 wide-left">
+  <div><h2>How often each problem category is named</h2><div id="cat-bars" class="chart"></div></div>
+  <div><h2>Reports naming each category</h2>
+    <p class="note">A report names a category when one of its narrative segments does; share: of the reports selected.</p>
+    <div id="cat-table"></div></div>
+</section>
+<section><h2>Trends: share of reports naming each category, by year</h2>
+  <p class="note">Click a legend entry to hide a category, double-click to show it alone.</p>
+  <div id="cat-trend" class="chart"></div></section>
+<section class="grid2">
+  <div><h2>By admin level</h2><p class="note" id="cat-level-note"></p><div id="cat-level" class="chart"></div></div>
+  <div><h2>By region <select id="region-by" aria-label="region level">
+      <option value="province">province</option><option value="city" selected>city</option>
+      <option value="county">county</option></select></h2>
+    <p class="note" id="cat-region-note"></p><div id="cat-region" class="chart"></div></div>
+</section>
+<section class="grid2">
+  <div><h2>Categories named together (reports naming both)</h2><div id="cat-cooc" class="chart"></div></div>
+  <div><h2>Units that report the same problem year after year</h2>
+    <p class="note" id="recurring-count"></p><div class="scroll"><div id="recurring"></div></div></div>
+</section>
+<section id="quotes-section"><h2>What the reports say: segments that name a category</h2>
+  <div class="toolbar"><select id="quote-category" aria-label="category"></select>
+    <input id="quote-search" type="search" placeholder="search unit, year, path, text…" aria-label="search quotes">
+  </div>
+  <p class="note" id="quote-count"></p>
+  <div class="scroll"><div id="quotes"></div></div>
+</section>
+<section><h2>Table statistics</h2>
+  <div class="grid2">
+    <div><h3>Applications received per report, by admin level</h3><div id="apps-chart" class="chart"></div><div id="apps-table"></div></div>
+    <div><h3>How applications ended (grant and refusal rates), by admin level</h3><div id="outcomes-chart" class="chart"></div>
+      <p class="note">Shares of the applications handled ((七)总计); hover a cell for the count.</p>
+      <div class="scroll"><div id="outcomes-table"></div></div></div>
+  </div>
+  <div class="grid2">
+    <div><h3>Most used refusal reasons (applications)</h3><div id="reasons-chart" class="chart"></div>
+      <div class="scroll"><div id="reasons-table"></div></div></div>
+    <div><h3>Administrative review and litigation outcomes</h3><div id="review-chart" class="chart"></div><div id="review-table"></div></div>
+  </div>
+</section>
+<section><h2>Data quality</h2>
+  <div class="cards" id="quality-cards"></div>
+  <div class="grid2">
+    <div><h3>Unresolved issues (errors and warnings) by code</h3><div class="scroll"><div id="issues-table"></div></div></div>
+    <div><h3>Reports with unresolved issues</h3><p class="note" id="issue-reports-note"></p>
+      <div class="scroll"><div id="issue-reports"></div></div></div>
+  </div>
+  <h3>Inputs that failed (not filtered: a failed input has no year, level or region)</h3>
+  <div class="scroll"><div id="failures"></div></div>
+</section>
+</main>
+"""
+
+
+def render_page(payload: dict[str, Any]) -> str:
+    """The page for a payload of :func:`build_payload`, as a string."""
+    title = html.escape(f"gongkai analyze · {payload['meta']['db']}")
+    return f"""<!DOCTYPE html>
+<html lang="zh-Hans">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{CSS}</style>
+<script>{plotly_js()}</script>
+</head>
+<body>{BODY}<script type="application/json" id="gk-data">{script_json(payload)}</script>
+<script>{JS}</script>
+</body>
+</html>
+"""
+
+
+def write_html(db: Db, out: str | os.PathLike[str], *, max_quotes: int = DEFAULT_QUOTES,
+               name: str | os.PathLike[str] | None = None) -> Path:
+    """Write the page for ``db`` to ``out``; at most ``max_quotes`` quotes per category are embedded.
+    ``name``: the database shown in the page (default: ``db`` when it is a path)."""
+    if name is None:
+        name = db if isinstance(db, (str, os.PathLike)) else getattr(db, "path", None)
+    with connection(db) as con:
+        payload = build_payload(con, name, max_quotes)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_page(payload), encoding="utf-8")
+    return path

@@ -1,0 +1,49 @@
+"""What the classifier labels in a parsed record's text: narrative only, not titles, headings or tables."""
+
+from __future__ import annotations
+
+from gongkai.inference.sections import find_sections
+from gongkai.models.record_units import is_heading, narrative_units
+
+REPORT = """某某镇人民政府2023年政府信息公开工作年度报告
+一、总体情况
+本报告根据《中华人民共和国政府信息公开条例》编制。
+（一）主动公开
+全年主动公开政府信息120条，更新公开栏12期。
+二、主动公开政府信息情况
+第二十条第（一）项
+规章\t0\t0\t0
+三、收到和处理政府信息公开申请情况
+本年新收政府信息公开申请数量
+四、政府信息公开行政复议、行政诉讼情况
+行政复议
+五、存在的主要问题及改进情况
+一是人员不足；二是更新不及时。
+六、其他需要报告的事项
+无
+某某镇人民政府
+2024年1月20日
+"""
+
+
+def test_headings_titles_and_signatures_are_headings():
+    assert is_heading("某某镇人民政府2023年政府信息公开工作年度报告")
+    assert is_heading("（一）主动公开政府信息情况：")
+    assert is_heading("2024年1月20日")
+    assert not is_heading("全年主动公开政府信息120条，更新公开栏12期。")
+    assert not is_heading("一是人员不足；")
+    assert not is_heading("无")  # an other_matters answer, not a heading
+
+
+def test_only_narrative_units_are_kept():
+    sections = find_sections(REPORT)
+    assert [s.number for s in sections] == [1, 2, 3, 4, 5, 6]
+    kept = [u.text for u in narrative_units(REPORT, sections) if u.kind == "text"]
+    assert kept == ["本报告根据《中华人民共和国政府信息公开条例》编制。", "全年主动公开政府信息120条，更新公开栏12期。",
+                    "一是人员不足；", "二是更新不及时。", "无"]
+    assert all(REPORT[u.start : u.end] == u.text for u in narrative_units(REPORT, sections))
+
+
+def test_without_sections_every_sentence_is_read():
+    merged = "全年主动公开信息88条。存在的问题是人员不足。下一步将加强培训。"
+    assert [u.text for u in narrative_units(merged)] == ["全年主动公开信息88条。", "存在的问题是人员不足。", "下一步将加强培训。"]
