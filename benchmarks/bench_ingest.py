@@ -10,7 +10,11 @@ PDFs, then measures, each into a fresh database:
 * the Ray engine on this machine (2 CPUs) on the text formats and the scan sample, its
   start-up timed apart, and whether it builds the same database as the local engine;
 * one ingest of everything (text + PDFs + scans) with 2 workers: the database's counts must
-  equal the inputs (parsed + failed) and every failure must carry a reason.
+  equal the inputs (parsed + failed) and every failure must carry a reason;
+* with ``--components N``: the ingestion work per file, piece by piece, in one process (CPU
+  ms per file, best of three): bare parsing against what ingestion adds (turning the record
+  into rows, shipping them between processes, building and writing the batches, the
+  cross-year checks). Serial and in-process, this is the figure least disturbed by other load.
 
     python benchmarks/bench_ingest.py [--text 1800] [--pdf 200] [--scans 50] [--scan-sample 6]
                                       [--dir /tmp/gongkai-bench] [--no-ray] [--json OUT]
@@ -120,11 +124,17 @@ def _init_bare() -> None:
     os.environ["GONGKAI_WORKERS"] = "1"  # as in ingest workers: one file per process
 
 
-def _parse_one(path: str) -> tuple[bool, int]:
+def _bare_parse(path: str):
+    """What ``gongkai parse`` does for one file: the parser with the shipped topic classifier."""
+    from gongkai.data.store.worker import topic_segmenter_once
     from gongkai.inference.pipeline import parse_file
 
+    return parse_file(path, segmenter=topic_segmenter_once())
+
+
+def _parse_one(path: str) -> tuple[bool, int]:
     try:
-        rec = parse_file(path)
+        rec = _bare_parse(path)
     except Exception:
         return False, 0
     return True, rec.source.pages or 0
@@ -137,12 +147,79 @@ def bare(files: list[Path], workers: int) -> tuple[float, float]:
     with TreeCPU() as cpu:
         t = time.perf_counter()
         pool = ctx.Pool(workers, initializer=_init_bare)
-        for _ in pool.imap_unordered(_parse_one, [str(f) for f in files], chunksize=2):
+        # Pairs of cheap files save round trips; slow ones (scans) one at a time, as the ingest
+        # hands them out, or a worker can be left with the last two while the other idles.
+        chunk = 2 if len(files) >= 200 else 1
+        for _ in pool.imap_unordered(_parse_one, [str(f) for f in files], chunksize=chunk):
             pass
         pool.close()
         pool.join()
         wall = time.perf_counter() - t
     return wall, cpu.seconds
+
+
+def _cpu_ms(fn, items: list, repeat: int = 3) -> float:
+    """CPU milliseconds per item of ``fn`` over ``items``, best of ``repeat``."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.process_time()
+        fn(items)
+        best = min(best, time.process_time() - t)
+    return 1000 * best / len(items)
+
+
+def components(files: list[Path], work: Path, out: dict) -> None:
+    """Ingestion's own work per file, measured piece by piece in this process."""
+    import pickle
+
+    from gongkai.data.store import crossyear
+    from gongkai.data.store.batch import BatchBuilder
+    from gongkai.data.store.rows import record_rows
+    from gongkai.data.store.walk import InputRef, hash_input
+    from gongkai.data.store.worker import Task, run_task
+    from gongkai.data.store.writer import Writer
+    _init_bare()
+    paths = [str(f) for f in files]
+    for p in paths[:5]:
+        _bare_parse(p)  # lazy initialisation, once per process
+    refs = [hash_input(InputRef(p, p)) for p in paths]
+    results = [(ref, run_task(Task(sha, ref))) for ref, sha in refs]
+    records = [_bare_parse(p) for p in paths]
+
+    def batches(items):
+        built = []
+        for i in range(0, len(items), 64):
+            b = BatchBuilder()
+            for ref, r in items[i:i + 64]:
+                b.add_result(r, [ref], ref.size)
+            built.append(b.build())
+        return built
+
+    def write(items):
+        db = work / "components.duckdb"
+        for p in (db, db.with_name(db.name + ".wal")):
+            p.unlink(missing_ok=True)
+        with Writer(db) as w:
+            for b in batches(items):
+                w.apply(b)
+            crossyear.recompute(w)
+
+    res = {
+        "files": len(paths),
+        "parse_ms": _cpu_ms(lambda xs: [_bare_parse(p) for p in xs], paths),
+        "hash_ms": _cpu_ms(lambda xs: [hash_input(InputRef(p, p)) for p in xs], paths),
+        "rows_ms": _cpu_ms(lambda xs: [record_rows(r, "0" * 64) for r in xs], records),
+        "ship_ms": _cpu_ms(lambda xs: [pickle.loads(pickle.dumps(r)) for _, r in xs], results),
+        "batch_ms": _cpu_ms(batches, results),
+        "write_ms": _cpu_ms(write, results),  # batches, transactions, cross-year checks
+    }
+    res["write_ms"] -= res["batch_ms"]
+    added = res["hash_ms"] + res["rows_ms"] + res["ship_ms"] + res["batch_ms"] + res["write_ms"]
+    res["overhead"] = added / res["parse_ms"]
+    out["components"] = res
+    print(f"  components ({len(paths)} files, CPU ms/file, one process): parse {res['parse_ms']:.2f}; ingestion adds "
+          f"hash {res['hash_ms']:.2f} + rows {res['rows_ms']:.2f} + ship {res['ship_ms']:.2f} + batch "
+          f"{res['batch_ms']:.2f} + write {res['write_ms']:.2f} = {added:.2f} ({100 * res['overhead']:+.1f} %)")
 
 
 def run_ingest(paths: list[Path], db: Path, **kw) -> tuple[float, object, float]:
@@ -217,7 +294,7 @@ def measure_ray(name: str, folder: Path, files: list[Path], work: Path, out: dic
         same = snapshot(a) == snapshot(b)
     out[f"ray_{name}"] = {"files": n, "init_s": t_init, "fps": n / ti, "fps_with_init": n / (ti + t_init),
                   "same_db_as_local": same}
-    print(f"  ray {name:6s} 2 CPUs: {n / ti:7.1f} files/s ({n / (ti + t_init):.1f} with the {t_init:.1f} s start-up); "
+    print(f"  ray {name:6s} 2 CPUs: {n / ti:7.3f} files/s ({n / (ti + t_init):.3f} with the {t_init:.1f} s start-up); "
           f"database identical to the local engine's: {same} ({la})")
 
 
@@ -260,11 +337,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="best of this many runs (text and PDF)")
     ap.add_argument("--no-ray", action="store_true")
     ap.add_argument("--no-full", action="store_true", help="skip the one ingest of everything")
+    ap.add_argument("--only", choices=("text", "pdf", "scan"),
+                    help="time only this kind with 1 and 2 workers (and Ray), nothing else")
+    ap.add_argument("--components", type=int, default=0, metavar="N",
+                    help="only measure ingestion's work piece by piece on N text-format and N/4 PDF reports")
     ap.add_argument("--json", help="also write the figures here")
     args = ap.parse_args()
 
     root = Path(args.dir)
-    work = root / "db"
+    mode = "components" if args.components else args.only
+    work = root / (f"db-{mode}" if mode else "db")  # never another mode's databases
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     print("corpus:")
@@ -273,6 +355,14 @@ def main() -> None:
     scans = corpus(root, "scan", args.scans, ("scan",), seed=103) if args.scans else []
     print(f"  {len(text)} text-format, {len(pdfs)} PDF, {len(scans)} scanned reports in {root}")
     out: dict = {"cpus": os.cpu_count()}
+    if args.components:
+        for name, files in (("text", text[: args.components]), ("pdf", pdfs[: max(1, args.components // 4)])):
+            if files:
+                print(f"{name}:")
+                components(files, work, out)
+                out[f"components_{name}"] = out.pop("components")
+        _write_json(args.json, out)
+        return
 
     # Once per process, not per file: start the forkserver (parser preloaded), import pandas
     # (pyarrow's first conversion does) and run the ingest code once before anything is timed.
@@ -286,12 +376,13 @@ def main() -> None:
         os.link(p, warm / p.name)
     run_ingest([warm], work / "warm-up.duckdb", workers=1)
     print("throughput (files/s; bare = parse_file in a process pool, nothing stored):")
-    measure("text", root / "text", text, work, out, batch1=True, repeat=args.repeat)
-    if not args.no_ray:
-        measure_ray("text", root / "text", text, work, out)
-    if pdfs:
+    if args.only in (None, "text"):
+        measure("text", root / "text", text, work, out, batch1=args.only is None, repeat=args.repeat)
+        if not args.no_ray:
+            measure_ray("text", root / "text", text, work, out)
+    if pdfs and args.only in (None, "pdf"):
         measure("pdf", root / "pdf", pdfs, work, out, repeat=args.repeat)
-    if scans and args.scan_sample:
+    if scans and args.scan_sample and args.only in (None, "scan"):
         sample = root / "scan-sample"
         shutil.rmtree(sample, ignore_errors=True)
         sample.mkdir()
@@ -301,7 +392,7 @@ def main() -> None:
         if not args.no_ray:
             measure_ray("scan", sample, sorted(sample.iterdir()), work, out)
 
-    if args.no_full:
+    if args.no_full or args.only:
         _write_json(args.json, out)
         return
     print("one ingest of everything:")

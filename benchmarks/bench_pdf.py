@@ -239,9 +239,13 @@ def main() -> None:
     ap.add_argument("--long", type=int, nargs="*", default=[50, 500],
                     help="page counts of long text PDFs to load for memory (none: skip)")
     ap.add_argument("--workers", type=int, default=None, help="OCR worker processes (default: all cores)")
+    ap.add_argument("--engine", choices=sorted(ocr_engine.SPECS), default=None,
+                    help="OCR engine for the main figures (default: the library's default)")
     ap.add_argument("--engines", action="store_true", help="compare the OCR engines on the real scans")
     ap.add_argument("-v", "--verbose", action="store_true", help="per-document lines")
     args = ap.parse_args()
+    if args.engine:
+        ocr_engine.DEFAULT_ENGINE = args.engine
     print(f"OCR engine: {ocr_engine.DEFAULT_ENGINE}; workers: {args.workers or ocr_run.default_workers()}; "
           f"cores: {os.cpu_count()}")
     results: list[tuple[str, Tally]] = []

@@ -1,6 +1,6 @@
 """Topic segmentation benchmark: the Done-when figures, both models side by side, speed and memory.
 
-    python benchmarks/bench_topics.py [--model DIR] [--n 200] [--record]
+    python benchmarks/bench_topics.py [--model DIR] [--n 200] [--real-parse] [--record]
 
 Figures of both models (generated held-out reports; real reports by cross-validation) come from
 the model folder's ``metrics.json``, written by ``gongkai train`` on identical splits. Measured
@@ -74,6 +74,33 @@ def heading_fallback_on_real(shared: Path) -> None:
           f"Pk {_f(s['pk'])}  (no categories)")
 
 
+def real_through_parser(shared: Path) -> None:
+    """Real reports as ``gongkai parse`` reads them (headings present, title/headings/tables skipped by
+    :mod:`gongkai.models.record_units`), each scored by a baseline fitted without it (the shipped config's folds)."""
+    from gongkai.inference.sections import find_sections
+    from gongkai.models.record_units import narrative_units
+    from gongkai.training.config import DEFAULT_CONFIG, read_config
+    from gongkai.training.dataset import build
+    from gongkai.training.real_labels import load_real_docs
+    from gongkai.training.scoring import score
+    from gongkai.training.train import build_data, fit_baseline, folds
+
+    cfg = read_config(DEFAULT_CONFIG)
+    data = build_data(cfg, lambda m: None)
+    full = [build(d) for d in load_real_docs(shared)]  # headings kept
+    results: list = [None] * len(full)
+    for held in folds(len(full), cfg.data.real_folds):
+        seg = fit_baseline(data.train + [r for i, r in enumerate(data.real) if i not in held], cfg)
+        for i in held:
+            text = full[i].text
+            results[i] = seg.analyse_split([text], [narrative_units(text, find_sections(text))])[0]
+    s = score(full, results).to_dict()
+    print(f"baseline on real reports through the parser (headings present, {cfg.data.real_folds}-fold): "
+          f"macro-F1 {_f(s['macro_f1'])}  problems {_f(s['per_topic_f1']['problems'])}  "
+          f"improvements {_f(s['per_topic_f1']['improvements'])}  Pk {_f(s['pk'])}  "
+          f"categories micro-F1 {_f(s['category_micro_f1'])}")
+
+
 def live(model: Path | None, n: int, shared: Path) -> dict:
     from gongkai.models import load_pipeline
     from gongkai.models.loading import SHIPPED_DIR
@@ -121,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
     ap.add_argument("--n", type=int, default=200, help="generated reports for the live figures and speed")
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    ap.add_argument("--real-parse", action="store_true",
+                    help="also fit the baseline per fold and score the real reports as gongkai parse reads them")
     ap.add_argument("--record", action="store_true", help="write speed and memory into metrics.json and the card")
     args = ap.parse_args(argv)
     from gongkai.models.loading import SHIPPED_DIR
@@ -135,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if args.shared.is_dir():
         heading_fallback_on_real(args.shared)
+        if args.real_parse:
+            real_through_parser(args.shared)
     perf = live(args.model, args.n, args.shared)
     if args.record:
         from gongkai.training.card import write_card

@@ -257,3 +257,19 @@ def test_files_queued_behind_a_crash_or_a_timeout_go_to_a_fresh_worker(tmp_path,
     assert results == {n: (False, "crash") if n == "crash.txt" else (False, "timeout") if n == "hang.txt"
                        else (True, None) for n in names}
     assert pool.held == 2  # quick files: the next one waited in the worker's queue
+
+
+def _env_job(task: Task):
+    from gongkai.data.store.worker import failed
+
+    return failed(task, "parse", f"{os.environ.get('GONGKAI_WORKERS')}/{os.environ.get('GONGKAI_OCR_THREADS')}")
+
+
+def test_workers_share_the_cores_for_ocr_instead_of_each_taking_all(tmp_path, reports):
+    p = tmp_path / "a.txt"
+    p.write_bytes(reports[0])
+    ref, sha = hash_input(InputRef(str(p), str(p)))
+    for n in (1, 2):
+        results = [r for batch in WorkerPool(n, 30, 0, job=_env_job).run([Task(sha, ref)]) for r in batch]
+        # One OCR process per file, with the cores divided among the workers.
+        assert [r.error for r in results] == [f"1/{max(1, (os.cpu_count() or 1) // n)}"]

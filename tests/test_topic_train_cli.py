@@ -81,3 +81,12 @@ def test_auto_requires_the_same_real_folds_for_both_models(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "same real-report folds" in err and "Traceback" not in err
     assert not (tmp_path / "m").exists()
+
+
+def test_missing_base_model_is_a_one_line_error(tmp_path, capsys):
+    pytest.importorskip("transformers")
+    cfg = tmp_path / "tiny.cfg"
+    cfg.write_text(CFG.format(kind="transformer", n=2), encoding="utf-8")
+    assert main(["train", str(cfg), "-o", str(tmp_path / "m"), "--base-model", str(tmp_path / "no-such-model")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gongkai: cannot load base model") and "Traceback" not in err

@@ -42,6 +42,13 @@ def run_train(args: argparse.Namespace) -> int:
             print("gongkai: the transformer needs torch and transformers (pip install 'gongkai[transformer]')",
                   file=sys.stderr)
             return 2
+    if args.base_model:
+        from gongkai.training.transformer import check_base_model
+
+        problem = check_base_model(args.base_model)
+        if problem:
+            print(f"gongkai: {problem}", file=sys.stderr)
+            return 2
     from gongkai.training.train import train
 
     train(cfg, Path(args.output), lambda m: print(m, file=sys.stderr, flush=True), args.base_model)

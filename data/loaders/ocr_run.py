@@ -107,7 +107,10 @@ def _run(task: Callable, items: Sequence, workers: int | None, init_args: tuple)
 
     start = time.perf_counter()
     workers = min(workers or default_workers(), len(items)) or 1
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    # GONGKAI_OCR_THREADS: set by a caller that runs several files side by side (gongkai ingest).
+    env_threads = os.environ.get("GONGKAI_OCR_THREADS", "")
+    threads = int(env_threads) if env_threads.isdigit() and int(env_threads) > 0 else 0
+    threads = threads or max(1, (os.cpu_count() or 1) // workers)
     out: dict[int, list[Block]] = {}
     engine_s = 0.0
     bar = tqdm(total=len(items), desc="OCR", unit="page", disable=None if len(items) >= 3 else True, leave=False)

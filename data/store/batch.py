@@ -48,7 +48,10 @@ class BatchBuilder:
     def __init__(self, known: dict[str, tuple[str | None, str]] | None = None) -> None:
         self.known = known if known is not None else {}
         self._rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
-        self._tables: dict[str, list[pa.Table]] = {"cells": [], "segments": [], "issues": []}
+        # The long tables' columns, extended by each parsed input and made a table once.
+        self._cols: dict[str, dict[str, list]] = {
+            name: {col: [] for col in SCHEMAS[name].names} for name in ("cells", "segments", "issues")
+        }
         self.replace_shas: list[str] = []
         self.replaced_paths: list[str] = []
         self.stale_roots: list[str] = []
@@ -78,9 +81,11 @@ class BatchBuilder:
             self.replace_shas.append(result.sha256)
         if result.ok and result.rows is not None:
             row = dict(result.rows.report)
-            self._tables["cells"].append(result.rows.cells)
-            self._tables["segments"].append(result.rows.segments)
-            self._tables["issues"].append(result.rows.issues)
+            for name, cols in (("cells", result.rows.cells), ("segments", result.rows.segments),
+                               ("issues", result.rows.issues)):
+                mine = self._cols[name]
+                for col, values in cols.items():
+                    mine[col].extend(values)
             failure = None
         else:
             row = failed_report(result.sha256, result.format)
@@ -103,7 +108,9 @@ class BatchBuilder:
     def build(self) -> Batch:
         tables: dict[str, pa.Table] = {}
         for name, schema in SCHEMAS.items():
-            parts = list(self._tables.get(name, []))
+            parts = []
+            if name in self._cols and self._cols[name][schema.names[0]]:
+                parts.append(pa.table(self._cols[name], schema=schema))
             if self._rows[name]:
                 parts.append(pa.Table.from_pylist(self._rows[name], schema=schema))
             tables[name] = pa.concat_tables(parts) if parts else schema.empty_table()

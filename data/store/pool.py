@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import signal
 import time
 from collections import deque
@@ -43,9 +44,9 @@ class EngineError(RuntimeError):
     """The parsers cannot run at all (not one file's fault). The message is one plain sentence."""
 
 
-def _worker_main(conn: Connection, max_memory_mb: int, job: Job) -> None:
+def _worker_main(conn: Connection, max_memory_mb: int, job: Job, ocr_threads: int) -> None:
     die_with_parent()
-    single_process_ocr()
+    single_process_ocr(ocr_threads)
     limit_memory(max_memory_mb)
     try:
         conn.send(READY)
@@ -112,7 +113,9 @@ class WorkerPool:
 
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.max_memory_mb, self.job), name="gongkai-worker")
+        ocr_threads = max(1, (os.cpu_count() or 1) // self.n)
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.max_memory_mb, self.job, ocr_threads),
+                                name="gongkai-worker")
         proc.start()
         child.close()
         return _Slot(proc, parent)

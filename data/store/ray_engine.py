@@ -3,15 +3,18 @@
 The driver reads each file (it has just hashed it) and ships the bytes with the task, so the
 Ray workers need not see the driver's file system. Results come back to the driver, which
 writes them as Parquet shards and loads each shard in one transaction (:mod:`.shards`):
-resume and failure rules are the local engine's. One task per CPU is in flight, so a task's
-time limit counts from its submission; a task over the limit is cancelled (its worker
-process killed) and recorded as a ``timeout``.
+resume and failure rules are the local engine's. The time limit counts from when the task
+starts, not from its submission (a Ray worker may take seconds to start): the task stops
+itself with a timer. Code that never returns to Python ignores that timer, so the driver also
+cancels a task (killing its worker process) once it has been out for the limit plus a grace
+of ``max(30 s, limit)``; either way it is recorded as a ``timeout``.
 """
 
 from __future__ import annotations
 
 import logging
 import resource
+import signal
 import time
 from collections.abc import Iterable, Iterator
 
@@ -20,16 +23,34 @@ from gongkai.data.store.walk import ReadError, read_input
 from gongkai.data.store.worker import Result, Task, failed, limit_memory, run_task, single_process_ocr
 
 
-def _ray_job(task: Task, max_memory_mb: int, job: Job = run_task) -> Result:
-    """A Ray task: ``job`` (:func:`run_task`) under this file's memory limit, restored afterwards
-    as a Ray worker process runs many tasks."""
-    single_process_ocr()
+class _TimeLimit(BaseException):
+    """Raised by the task's timer; a BaseException so that no ``except Exception`` swallows it."""
+
+
+def _on_alarm(signum, frame):
+    raise _TimeLimit
+
+
+def _ray_job(task: Task, max_memory_mb: int, timeout: float, job: Job = run_task) -> Result:
+    """A Ray task: ``job`` (:func:`run_task`) under this file's memory and time limits, both
+    lifted afterwards as a Ray worker process runs many tasks."""
+    single_process_ocr(1)  # the task holds one CPU
     old = limit_memory(max_memory_mb)
     try:
+        handler = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    except ValueError:  # not the main thread: the driver's hard limit still holds
+        handler = None
+    try:
         return job(task)
+    except _TimeLimit:
+        return failed(task, "timeout", f"reading this file took longer than the limit of {timeout:g} s")
     except MemoryError:
         return failed(task, "memory", "ran out of memory while reading this file (the per-file memory limit)")
     finally:
+        if handler is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, handler)
         if old is not None:
             resource.setrlimit(resource.RLIMIT_AS, old)
 
@@ -91,14 +112,16 @@ class RayEngine:
                     except ReadError as e:
                         early.append(failed(task, "read", str(e)))
                         continue
-                    inflight[remote.remote(shipped, self.max_memory_mb, self.job)] = (task, time.monotonic())
+                    inflight[remote.remote(shipped, self.max_memory_mb, self.timeout, self.job)] = (
+                        task, time.monotonic())
                 if early:
                     yield early
                 if not inflight:
                     if exhausted:
                         return
                     continue
-                deadline = min(t0 for _, t0 in inflight.values()) + self.timeout
+                hard = self.timeout + max(30.0, self.timeout)  # from submission: start-up included
+                deadline = min(t0 for _, t0 in inflight.values()) + hard
                 ready, _ = ray.wait(list(inflight), num_returns=1,
                                     timeout=min(HEARTBEAT, max(0.0, deadline - time.monotonic())))
                 # Take everything finished by now, not just the first.
@@ -113,7 +136,7 @@ class RayEngine:
                         results.append(_ray_failure(task, e))
                 now = time.monotonic()
                 for ref, (task, t0) in list(inflight.items()):
-                    if now - t0 > self.timeout:
+                    if now - t0 > hard:
                         ray.cancel(ref, force=True)
                         del inflight[ref]
                         results.append(failed(task, "timeout",

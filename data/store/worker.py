@@ -8,6 +8,7 @@ worker processes (:mod:`.pool`) and for Ray tasks (:mod:`.ray_engine`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import resource
 import tempfile
@@ -29,6 +30,7 @@ PRELOAD = (
     "gongkai.data.loaders.html",
     "gongkai.data.loaders.docx",
     "gongkai.data.store.rows",
+    "gongkai.models.loading",  # the topic classifier (its model loads on the first file)
     "pyarrow",
     "pandas",  # pyarrow imports it on its first conversion if installed (0.7 s per worker otherwise)
 )
@@ -116,6 +118,17 @@ def run_task(task: Task) -> Result:
         return failed(task, "read", f"cannot make a temporary copy of the archive member: {e.strerror or e}")
 
 
+@functools.cache
+def topic_segmenter_once():
+    """The shipped topic classifier, loaded once per worker (None: heading-based segments).
+
+    Ingest stores what ``gongkai parse`` prints: segments with topics and problem categories.
+    """
+    from gongkai.models import topic_segmenter
+
+    return topic_segmenter()
+
+
 def _parse(task: Task, local: str) -> Result:
     from gongkai.inference.pipeline import NotAReportError, parse_document
 
@@ -126,7 +139,7 @@ def _parse(task: Task, local: str) -> Result:
         if doc.sha256 != task.sha256:
             return failed(task, "read", "the file changed while it was being ingested; run again")
         doc.path = task.ref.path
-        record = parse_document(doc)
+        record = parse_document(doc, segmenter=topic_segmenter_once())
         rows: RecordRows = record_rows(record, task.sha256)
     except LoadError as e:
         if not os.path.exists(local):  # not the content's fault: the next run tries again
@@ -206,6 +219,8 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def single_process_ocr() -> None:
-    """Parallelism is per file here, so OCR inside one file runs in the worker itself."""
+def single_process_ocr(threads: int) -> None:
+    """Parallelism is per file here, so OCR inside one file runs in the worker itself, with
+    ``threads`` ONNX threads (the cores divided among the workers: more would oversubscribe)."""
     os.environ["GONGKAI_WORKERS"] = "1"
+    os.environ["GONGKAI_OCR_THREADS"] = str(max(1, threads))
