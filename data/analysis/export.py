@@ -24,9 +24,9 @@ UNIT = {
     "unit_key": "normalised unit identity across years (region|name), empty when the region is unknown",
     "year": "the year the report is about (not the publication year)",
     "admin_level": "省级 地市 县区 乡镇 街道 部门 其他, empty when not recognised",
-    "province": "province from the report's heading/organization, empty when not stated",
-    "city": "city (地级市 / 县级市), empty when not stated",
-    "county": "county or district, empty when not stated",
+    "province": "province as the unit's name gives it, or of its city/county (a unique name in the division table); empty when unknown",
+    "city": "city (地级市 / 县级市) as the unit's name gives it, or of its county when unique; empty when unknown",
+    "county": "county or district as the unit's name gives it; empty when not stated",
 }
 
 DICTIONARY: dict[str, tuple[str, dict[str, str]]] = {
