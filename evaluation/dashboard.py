@@ -60,21 +60,36 @@ def plotly_js() -> str:
     return re.sub(r"</(script)", r"<\\/\1", get_plotlyjs(), flags=re.IGNORECASE)
 
 
-def render_dashboard(result: EvaluationResult, details: int = DEFAULT_DETAILS) -> str:
-    """The dashboard page as a string."""
-    data = {"result": result.to_dict(details), "form": _form_info()}
-    title = html.escape(f"gongkai evaluation · {Path(result.gold_dir).name}")
+def html_page(title: str, lang: str, css: str, body: str, data: Any, js: str) -> str:
+    """One self-contained page: inline CSS, the plotly bundle, ``body``, ``data`` as JSON, ``js``.
+
+    ``title`` is escaped here; ``body`` is trusted markup; report text reaches the page only
+    through ``data``.
+    """
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{CSS}</style>
+<title>{html.escape(title)}</title>
+<style>{css}</style>
 <script>{plotly_js()}</script>
 </head>
 <body>
-<header><h1>gongkai evaluation</h1><p id="run-info"></p></header>
+{body}<script type="application/json" id="gk-data">{script_json(data)}</script>
+<script>{js}</script>
+</body>
+</html>
+"""
+
+
+def render_dashboard(result: EvaluationResult, details: int = DEFAULT_DETAILS) -> str:
+    """The dashboard page as a string."""
+    data = {"result": result.to_dict(details), "form": _form_info()}
+    return html_page(f"gongkai evaluation · {Path(result.gold_dir).name}", "en", CSS, _BODY, data, JS)
+
+
+_BODY = """<header><h1>gongkai evaluation</h1><p id="run-info"></p></header>
 <main>
 <section id="headline"><h2>Headline</h2><div class="cards" id="headline-cards"></div></section>
 <section><h2>Cell error rate · applications table (rows × columns)</h2><div id="heatmap" class="chart"></div></section>
@@ -95,10 +110,6 @@ def render_dashboard(result: EvaluationResult, details: int = DEFAULT_DETAILS) -
   <div class="scroll"><table id="reports"><thead><tr></tr></thead><tbody></tbody></table></div>
 </section>
 </main>
-<script type="application/json" id="gk-data">{script_json(data)}</script>
-<script>{JS}</script>
-</body>
-</html>
 """
 
 

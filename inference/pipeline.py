@@ -47,7 +47,7 @@ def parse_document(
         raise NotAReportError("no government information-disclosure report found in the text")
     issues: list[Issue] = list(state.issues)
     # OCR input: each cell's reading confidence (repair tries the least certain cell first).
-    issues += apply_ocr_confidence(doc.char_confidence, norm, getattr(state, "spans", {}), tv)
+    issues += apply_ocr_confidence(doc.char_confidence, norm, state.spans, tv)
     issues += fill_unknowns(tv)
     if tv.from_ocr:
         issues += repair_ocr_digits(tv, state.printed)

@@ -14,3 +14,19 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture
+def parse_rejects(capsys):
+    """``parse_rejects(path)``: ``gongkai parse PATH`` exits 2 with one plain line naming the file."""
+
+    def check(path: Path) -> None:
+        from gongkai.inference.cli import main
+
+        code = main(["parse", "--no-topics", "--workers", "1", str(path)])
+        out, err = capsys.readouterr()
+        assert code == 2 and out == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and path.name in lines[0] and "internal error" not in lines[0], err
+
+    return check

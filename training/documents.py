@@ -11,15 +11,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+# A topic span is the evaluation's span: training labels and scoring share one shape.
+from gongkai.evaluation.metrics import Span as LabelledSpan
 from gongkai.models.splitter import Sentence, is_table_line, split_sentences
-
-
-@dataclass(frozen=True)
-class LabelledSpan:
-    start: int
-    end: int
-    topic: str
-    categories: tuple[str, ...] = ()
 
 
 @dataclass

@@ -7,7 +7,6 @@ filters and aggregates them and writes text only through ``textContent``.
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from gongkai.data.analysis.assets import CSS, JS
 from gongkai.data.analysis.payload import DEFAULT_QUOTES, build_payload
 from gongkai.data.analysis.queries import Db, connection
-from gongkai.evaluation.dashboard import plotly_js, script_json
+from gongkai.evaluation.dashboard import html_page
 
 BODY = """
 <header><h1>gongkai · problems and statistics in disclosure reports</h1><p id="run-info"></p></header>
@@ -86,21 +85,7 @@ BODY = """
 
 def render_page(payload: dict[str, Any]) -> str:
     """The page for a payload of :func:`build_payload`, as a string."""
-    title = html.escape(f"gongkai analyze · {payload['meta']['db']}")
-    return f"""<!DOCTYPE html>
-<html lang="zh-Hans">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{CSS}</style>
-<script>{plotly_js()}</script>
-</head>
-<body>{BODY}<script type="application/json" id="gk-data">{script_json(payload)}</script>
-<script>{JS}</script>
-</body>
-</html>
-"""
+    return html_page(f"gongkai analyze · {payload['meta']['db']}", "zh-Hans", CSS, BODY, payload, JS)
 
 
 def write_html(db: Db, out: str | os.PathLike[str], *, max_quotes: int = DEFAULT_QUOTES,
