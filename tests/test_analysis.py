@@ -241,3 +241,30 @@ def test_readme_example_runs(adb, tmp_path, monkeypatch):
     assert (tmp_path / "analysis.html").stat().st_size > 100_000
     assert not scope["counts"].empty and not scope["staffing"].empty
     assert set(scope["share"].index) <= set(analysis.LEVELS)
+
+
+def test_cli_filters_narrow_exports_and_page(adb, raw, tmp_path, capsys):
+    reps, named, _ = raw
+    keep = {s for s, r in reps.items() if r["admin_level"] == "街道" and r["year"] is not None and r["year"] >= 2020}
+    assert keep and len(keep) < len(reps)
+    out = tmp_path / "page.html"
+    args = ["analyze", "--db", str(adb.path), "--year", "2020-", "--level", "街道", "--csv", str(tmp_path / "c"),
+            "--html", str(out)]
+    assert main(args) == 0
+    exported = pd.read_csv(tmp_path / "c" / "reports.csv")
+    assert set(exported.report) == keep
+    cats = pd.read_csv(tmp_path / "c" / "report_categories.csv")
+    assert Counter(cats[cats.named].category) == _counts(reps, named, lambda r: r["admin_level"] == "街道"
+                                                         and r["year"] is not None and r["year"] >= 2020)
+    block = re.search(r'<script type="application/json" id="gk-data">(.*?)</script>',
+                      out.read_text(encoding="utf-8"), re.S).group(1)
+    data = json.loads(block)
+    assert {r[0] for r in data["reports"]} == keep
+    assert data["meta"]["filters"] == "years 2020–…; level 街道"
+    assert all(0 <= q[0] < len(keep) for q in data["quotes"])
+    capsys.readouterr()
+    for bad in (["--year", "2023-2020"], ["--year", "soon"], ["--level", "村"]):
+        assert main(["analyze", "--db", str(adb.path), "--csv", str(tmp_path / "x"), *bad]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("gongkai: ") and ("--year" in err[0] or "--level" in err[0])
+    assert not (tmp_path / "x").exists()

@@ -454,7 +454,8 @@ JS = r"""
   });
   var info = DATA.meta;
   document.getElementById("run-info").textContent = N + " parsed reports in " + info.db + " · " + info.n_failed_reports +
-    " failed contents · " + DATA.failures.length + " failed inputs · built " + info.generated;
+    " failed contents · " + DATA.failures.length + " failed inputs · built " + info.generated +
+    (info.filters ? " · only " + info.filters : "");
   refresh();
   document.body.setAttribute("data-ready", "1");
 })();

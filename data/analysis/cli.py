@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
+
+from gongkai.data.analysis.filters import Filters
+from gongkai.data.analysis.labels import LEVELS
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -19,15 +23,21 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.quotes < 0:
         print("gongkai: --quotes must be 0 or more", file=sys.stderr)
         return 2
+    try:
+        filters = filters_from_args(args)
+    except ValueError as e:
+        print(f"gongkai: {e}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     try:
         with connection(args.db) as con:
             outputs = []
             if args.html:
-                outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db))
+                outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db, filters=filters))
             targets = {fmt: d for fmt, d in (("csv", args.csv), ("parquet", args.parquet)) if d}
             if targets:
-                outputs += export(con, targets)
+                outputs += export(con, targets, year=(filters.year_from, filters.year_to), level=filters.levels,
+                                  province=filters.provinces, city=filters.cities)
     except (StoreError, AnalysisError) as e:
         print(f"gongkai: {e}", file=sys.stderr)
         return 2
@@ -38,6 +48,27 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(path)
     print(f"gongkai: analyzed {args.db} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0
+
+
+def parse_years(text: str) -> tuple[int | None, int | None]:
+    """``2022`` → (2022, 2022); ``2020-2023``, ``2020-`` and ``-2023`` → ranges."""
+    m = re.fullmatch(r"\s*(\d{4})?\s*(-)?\s*(\d{4})?\s*", text)
+    if not m or not (m.group(1) or m.group(3)) or (not m.group(2) and m.group(3)):
+        raise ValueError(f"--year wants YEAR or FROM-TO (e.g. 2022 or 2020-2023), not {text!r}")
+    a = int(m.group(1)) if m.group(1) else None
+    b = int(m.group(3)) if m.group(3) else (None if m.group(2) else a)
+    if a is not None and b is not None and a > b:
+        raise ValueError(f"--year {text}: the first year is after the second")
+    return a, b
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    """The report filters of the command line, checked (unknown levels are named)."""
+    years = parse_years(args.year) if args.year else (None, None)
+    unknown = [lv for lv in args.level or () if lv not in LEVELS]
+    if unknown:
+        raise ValueError(f"unknown --level {', '.join(unknown)}; one of {', '.join(LEVELS)}")
+    return Filters(years[0], years[1], tuple(args.level or ()), tuple(args.province or ()), tuple(args.city or ()))
 
 
 def add_analyze_command(sub: argparse._SubParsersAction) -> None:
@@ -55,4 +86,9 @@ def add_analyze_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--parquet", metavar="DIR", help="write the tidy tables as Parquet into DIR")
     p.add_argument("--quotes", type=int, default=200, metavar="N",
                    help="most quoted segments per category kept in the page (200)")
+    p.add_argument("--year", metavar="YEAR|FROM-TO", help="only reports of these years (2022, 2020-2023, 2021-)")
+    p.add_argument("--level", action="append", metavar="LEVEL",
+                   help=f"only reports of this admin level (repeatable): {', '.join(LEVELS)}")
+    p.add_argument("--province", action="append", metavar="NAME", help="only reports of this province (repeatable)")
+    p.add_argument("--city", action="append", metavar="NAME", help="only reports of this city (repeatable)")
     p.set_defaults(func=_cmd_analyze)

@@ -51,6 +51,17 @@ class Filters:
             year_from = year_to = year
         return cls(year_from, year_to, _tuple(level), _tuple(province), _tuple(city))
 
+    def describe(self) -> str:
+        """The filters in words (empty when every parsed report is kept)."""
+        parts = []
+        if self.year_from is not None or self.year_to is not None:
+            a, b = self.year_from, self.year_to
+            parts.append(f"year {a}" if a == b else f"years {a if a is not None else '…'}–{b if b is not None else '…'}")
+        for name, values in (("level", self.levels), ("province", self.provinces), ("city", self.cities)):
+            if values:
+                parts.append(f"{name} {', '.join(values)}")
+        return "; ".join(parts)
+
     def where(self) -> tuple[str, list]:
         """The ``WHERE`` condition on ``reports r`` and its positional parameters."""
         parts, params = ["r.status = 'parsed'"], []

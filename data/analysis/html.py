@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.data.analysis.assets import CSS, JS
+from gongkai.data.analysis.filters import Filters
 from gongkai.data.analysis.payload import DEFAULT_QUOTES, build_payload
 from gongkai.data.analysis.queries import Db, connection
 from gongkai.evaluation.dashboard import html_page
@@ -89,13 +90,14 @@ def render_page(payload: dict[str, Any]) -> str:
 
 
 def write_html(db: Db, out: str | os.PathLike[str], *, max_quotes: int = DEFAULT_QUOTES,
-               name: str | os.PathLike[str] | None = None) -> Path:
+               name: str | os.PathLike[str] | None = None, filters: Filters | None = None) -> Path:
     """Write the page for ``db`` to ``out``; at most ``max_quotes`` quotes per category are embedded.
-    ``name``: the database shown in the page (default: ``db`` when it is a path)."""
+    ``name``: the database shown in the page (default: ``db`` when it is a path); ``filters``: only
+    the reports they keep are embedded (the page's own filters then narrow further)."""
     if name is None:
         name = db if isinstance(db, (str, os.PathLike)) else getattr(db, "path", None)
     with connection(db) as con:
-        payload = build_payload(con, name, max_quotes)
+        payload = build_payload(con, name, max_quotes, filters)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_page(payload), encoding="utf-8")

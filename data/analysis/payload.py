@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from gongkai.data.analysis.filters import Filters
 from gongkai.data.analysis.labels import (
     CATEGORY_LABELS,
     LEVELS,
@@ -58,11 +59,12 @@ def _num(v: Any) -> int | float | None:
 
 
 def build_payload(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike[str] | None = None,
-                  max_quotes: int = DEFAULT_QUOTES) -> dict[str, Any]:
-    """Everything the page shows, from one open database."""
+                  max_quotes: int = DEFAULT_QUOTES, filters: Filters | None = None) -> dict[str, Any]:
+    """Everything the page shows, from one open database; ``filters`` limits the reports embedded."""
+    cond, params = (filters or Filters()).where()
     reports = con.execute(
         "SELECT sha256, path, organization, unit_key, year, admin_level, province, city, county, format "
-        "FROM reports WHERE status = 'parsed' ORDER BY year, organization, path").fetchall()
+        f"FROM reports r WHERE {cond} ORDER BY year, organization, path", params).fetchall()
     index = {r[0]: i for i, r in enumerate(reports)}
 
     # Categories per report: [[category index, segments naming it], …]
@@ -87,13 +89,14 @@ def build_payload(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike[str
     # Quotes: segments naming a category; at most ``max_quotes`` per category, spread over the
     # collection by a stable hash rather than the first reports in some order.
     quotes = []
-    for sha, idx, topic, start, end, text, seg_cats in con.execute("""
+    for sha, idx, topic, start, end, text, seg_cats in con.execute(f"""
             WITH sc AS (SELECT s.report, s.idx, c, row_number() OVER (PARTITION BY c ORDER BY hash(s.report, s.idx)) AS k
-                        FROM segments s JOIN reports r ON r.sha256 = s.report AND r.status = 'parsed',
+                        FROM segments s JOIN reports r ON r.sha256 = s.report AND {cond},
                              unnest(s.categories) AS t(c)),
                  keep AS (SELECT DISTINCT report, idx FROM sc WHERE k <= ?)
             SELECT s.report, s.idx, s.topic, s.start_char, s.end_char, s.text, s.categories
-            FROM segments s JOIN keep USING (report, idx) ORDER BY s.report, s.idx""", [max_quotes]).fetchall():
+            FROM segments s JOIN keep USING (report, idx) ORDER BY s.report, s.idx""",
+            [*params, max_quotes]).fetchall():
         quotes.append([index[sha], idx, topic, start, end, text, [cat_index[c] for c in seg_cats]])
 
     issues = [[index[sha], code, severity, origin, message] for sha, code, severity, origin, message in con.execute(
@@ -109,6 +112,7 @@ def build_payload(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike[str
             "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "n_failed_reports": n_failed,
             "max_quotes": max_quotes,
+            "filters": (filters or Filters()).describe(),
         },
         "labels": {
             "categories": categories,
