@@ -6,8 +6,8 @@ table and the category model. ``analyse`` takes texts and returns, per text, eve
 topic/score/categories and the contiguous segments of the record contract.
 
 Segments are runs of one topic along the decoded path, cut at paragraph breaks and tables
-(as the gold marks paragraphs) and, in problems/improvements, at each enumerated item, so that
-every item carries its own problem categories.
+(as the gold marks paragraphs) and, in problems/improvements, at each enumerated item and after
+each clause ending in ；, so that every item carries its own problem categories.
 """
 
 from __future__ import annotations
@@ -119,8 +119,10 @@ class TopicSegmenter:
         groups: list[list[int]] = []
         for i, s in enumerate(units):
             t = TOPICS[path[i]]
+            # Problems and measures listed without numbers are separated by ；: each is an item.
+            after_semicolon = i > 0 and units[i - 1].text.rstrip().endswith(("；", ";"))
             new = (not groups or TOPICS[path[groups[-1][-1]]] != t or s.para_start or s.start in after_gap
-                   or (t in CATEGORY_TOPICS and s.item_start))
+                   or (t in CATEGORY_TOPICS and (s.item_start or after_semicolon)))
             if new:
                 groups.append([i])
             else:

@@ -14,7 +14,12 @@ _SOURCES = """\
 - **generated** (`gongkai.data.synth`): exact gold segments of the generator; headings, titles
   and signatures removed from the input; half of the reports have paragraphs run together
   (problems + improvements in one paragraph, as many real reports print them) and a fifth are
-  hard-wrapped like PDF text.
+  hard-wrapped like PDF text. With `variety` > 0 (`gongkai.training.variety`) the training
+  reports also get what real ones have and the generator lacks: more wording per topic, work
+  enumerated under short headlines in every topic, supervision (leadership, organisation)
+  described first in section 1, and uncategorised openers of problems and measures. These
+  transforms were chosen after reading the real reports' errors; their wording is written
+  from the genre's common vocabulary, not from the hand-labelled reports.
 - **weak**: reports in `weak_dirs` labelled from their own headings and sub-headings
   (`gongkai.training.weak_labels`), the headings then removed from the input.
 - **real**: the five seeds and the four reports of `shared/real/`, labelled by hand by content

@@ -22,6 +22,7 @@ class DataParams:
     weak_dirs: list[Path] = field(default_factory=list)
     augment_merge: float = 0.5
     augment_wrap: float = 0.2
+    variety: float = 0.0  # strength of training.variety's transforms (0: off)
     real_folds: int = 3
     transformer_real_folds: int = 3
 
@@ -65,7 +66,7 @@ def read_config(path: str | Path) -> TrainConfig:
         for name in ("synth_train", "synth_seed", "synth_test", "synth_test_seed", "real_folds", "transformer_real_folds"):
             if name in sec:
                 setattr(d, name, sec.getint(name))
-        for name in ("augment_merge", "augment_wrap"):
+        for name in ("augment_merge", "augment_wrap", "variety"):
             if name in sec:
                 setattr(d, name, sec.getfloat(name))
         if sec.get("shared_dir", "").strip():

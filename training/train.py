@@ -1,7 +1,7 @@
 """``gongkai train``: build the data, fit the models, score them honestly, write the model folder.
 
 Both models see the same data and the same splits: generated training reports (augmented,
-headings removed), the weakly labelled reports of ``weak_dirs`` and the hand-labelled real
+headings removed, given real reports' variety by :mod:`gongkai.training.variety`), the weakly labelled reports of ``weak_dirs`` and the hand-labelled real
 reports. Generated figures come from held-out generated reports (another seed); real-report
 figures from k-fold cross-validation over the real reports (each report scored by a model that
 did not see it). The shipped model is then refitted on everything.
@@ -28,6 +28,7 @@ from gongkai.training.config import TrainConfig
 from gongkai.training.dataset import DocExamples, build, describe, label_sequences
 from gongkai.training.documents import strip_headings
 from gongkai.training.scoring import TopicScores, score
+from gongkai.training.variety import vary
 
 Log = Callable[[str], None]
 
@@ -47,7 +48,7 @@ def build_data(cfg: TrainConfig, log: Log) -> Data:
 
     d = cfg.data
     rng = random.Random(cfg.seed)
-    train = [build(strip_headings(augment(doc, rng, d.augment_wrap, d.augment_merge)))
+    train = [build(vary(strip_headings(augment(doc, rng, d.augment_wrap, d.augment_merge)), rng, d.variety))
              for doc in synth_docs(d.synth_train, d.synth_seed)]
     for folder in d.weak_dirs:
         if folder.is_dir():
