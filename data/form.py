@@ -117,6 +117,8 @@ _APP_OTHER_SPLIT = (
     RowSpec("other.other", "3.其他", APP_COLS, _G6),
 )
 _APP_OTHER_SINGLE = (RowSpec("other.total", "(六)其他处理", APP_COLS),)
+# Row keys of (六)其他处理 in either form.
+OTHER_ROW_KEYS = frozenset(r.key for r in _APP_OTHER_SPLIT + _APP_OTHER_SINGLE)
 _APP_ROWS_TAIL = (
     RowSpec("total", "(七)总计", APP_COLS),
     RowSpec("carried_forward", "四、结转下年度继续办理", APP_COLS),

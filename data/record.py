@@ -98,6 +98,7 @@ class TableValues:
 
     template: Template = "2021"
     other_split: bool = True
+    other_read: bool = True  # False: no (六)其他处理 row was read, so its form (one row or three) is unknown
     found: set[str] = field(default_factory=set)  # tables found in the document
     values: dict[str, Number | None] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gongkai.data.form import APP_COLS, APP_PARTS, REVIEW_COLS, REVIEW_GROUPS, application_rows, outcome_rows
+from gongkai.data.form import (
+    APP_COLS,
+    APP_PARTS,
+    OTHER_ROW_KEYS,
+    REVIEW_COLS,
+    REVIEW_GROUPS,
+    application_rows,
+    outcome_rows,
+)
 from gongkai.data.record import Issue, TableValues
 
 _EPS = 1e-6
@@ -149,6 +157,12 @@ def check_tables(tv: TableValues) -> list[Issue]:
     for table, keys in missing.items():
         issues.append(Issue(code=f"{table}.missing", severity="warning", cells=keys,
                             message=f"{len(keys)} cell(s) of {table} not printed or not readable"))
+    if "applications" in tv.found and not tv.other_read:
+        # Neither form of the row was read: name the cells of both, whichever the report prints.
+        keys = [f"applications.{r.key}.{c}" for split in (True, False) for r in application_rows(split)
+                if r.key in OTHER_ROW_KEYS for c in r.columns]
+        issues.append(Issue(code="applications.other_unread", severity="warning", cells=keys,
+                            message="row (六)其他处理 was not read (printed as one row or as three); its cells are unknown"))
     return issues
 
 

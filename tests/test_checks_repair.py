@@ -136,3 +136,34 @@ def test_negative_or_fractional_counts_are_errors():
     codes = {i.code for i in check_tables(tv)}
     assert "applications.invalid_value" in codes
     assert "review_litigation.invalid_value" in codes
+
+
+def test_an_unread_other_row_is_named_in_both_forms():
+    """A report whose (六)其他处理 row(s) could not be read at all (dropped by OCR or the source)
+    gets one warning naming the row's cells in both of its printed forms."""
+    import re
+
+    from gongkai.data.synth.content import make_report
+    from gongkai.data.synth.document import build_document
+    from gongkai.data.synth.render_text import draw_options, render_text
+    from gongkai.inference.pipeline import parse_text
+
+    other_line = re.compile(r"其他处理|逾期不补正|逾期未按收费通知|^\s*3\s*[.、．]\s*其他")
+    seen_forms = set()
+    for i in range(6):
+        rng = random.Random(f"other-row-{i}")
+        rep = make_report(rng, template="2021" if i % 2 else "2019")
+        text, _ = render_text(build_document(rep, rng), draw_options("tab", rng), rng)
+        whole = parse_text(text)
+        assert "applications.other_unread" not in {x.code for x in whole.issues}
+        cut = "\n".join(ln for ln in text.split("\n") if not other_line.search(ln))
+        assert cut != text
+        rec = parse_text(cut)
+        named = [x for x in rec.issues if x.code == "applications.other_unread"]
+        assert len(named) == 1 and named[0].severity == "warning", text
+        forms = {k.split(".")[2] for k in named[0].cells}
+        assert forms == {"total", "no_correction", "unpaid_fee", "other"}
+        gold_keys = {k for k in rep.tables.values if k.startswith("applications.other.")}
+        assert gold_keys and gold_keys <= set(named[0].cells)  # whichever form this report prints
+        seen_forms.add(rep.tables.other_split)
+    assert seen_forms == {True, False}

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from gongkai.data.form import (
+    OTHER_ROW_KEYS,
     REVIEW_COLS,
     REVIEW_GROUPS,
     Template,
@@ -121,10 +122,16 @@ def read_applications(state: ReadState, text: str, start: int, end: int) -> None
     if not assignment:
         return
     matched = {union[t].key for t in assignment.values()}
-    other_split = not ("other.total" in matched and not matched & {"other.no_correction", "other.unpaid_fee"})
-    state.tables.other_split = other_split
-    state.tables.found.add("applications")
     by_key = {union[t].key: groups[g] for g, t in assignment.items()}
+    # The three-row form of (六)其他处理 is known by its two long sub-row labels; a row read only
+    # as "…其他" (OCR often loses "(六)" and "处理") is the one-row form.
+    other_read = bool(matched & OTHER_ROW_KEYS)
+    other_split = bool(matched & {"other.no_correction", "other.unpaid_fee"}) or not other_read
+    if not other_split and "other.total" not in by_key:
+        by_key["other.total"] = by_key.pop("other.other")
+    state.tables.other_split = other_split
+    state.tables.other_read = other_read
+    state.tables.found.add("applications")
     rows = application_rows(other_split)
     if len(by_key) < len(rows) // 2 and total_nums == 7 * len(rows):
         flat = [c for g in groups for c in g.numbers]
