@@ -268,3 +268,12 @@ def test_cli_filters_narrow_exports_and_page(adb, raw, tmp_path, capsys):
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("gongkai: ") and ("--year" in err[0] or "--level" in err[0])
     assert not (tmp_path / "x").exists()
+
+
+def test_write_html_takes_the_api_filters(adb, raw, tmp_path):
+    reps, _, _ = raw
+    out = analysis.write_html(adb.path, tmp_path / "p.html", year=2021)
+    block = re.search(r'<script type="application/json" id="gk-data">(.*?)</script>',
+                      out.read_text(encoding="utf-8"), re.S).group(1)
+    kept = {r[0] for r in json.loads(block)["reports"]}
+    assert kept == {s for s, r in reps.items() if r["year"] == 2021} and kept

@@ -1,10 +1,11 @@
 """``gongkai train``: build the data, fit the models, score them honestly, write the model folder.
 
 Both models see the same data and the same splits: generated training reports (augmented,
-headings removed, given real reports' variety by :mod:`gongkai.training.variety`), the weakly labelled reports of ``weak_dirs`` and the hand-labelled real
-reports. Generated figures come from held-out generated reports (another seed); real-report
-figures from k-fold cross-validation over the real reports (each report scored by a model that
-did not see it). The shipped model is then refitted on everything.
+headings removed, given real reports' variety by :mod:`gongkai.training.variety`), the weakly
+labelled reports of ``weak_dirs`` and the hand-labelled real reports. Generated figures come
+from held-out generated reports (another seed); real-report figures from k-fold cross-validation
+over the real reports (each report scored by a model that did not see it). The shipped model is
+then refitted on everything.
 """
 
 from __future__ import annotations

@@ -32,12 +32,13 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     try:
         with connection(args.db) as con:
             outputs = []
+            keep = {"year": (filters.year_from, filters.year_to), "level": filters.levels,
+                    "province": filters.provinces, "city": filters.cities}
             if args.html:
-                outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db, filters=filters))
+                outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db, **keep))
             targets = {fmt: d for fmt, d in (("csv", args.csv), ("parquet", args.parquet)) if d}
             if targets:
-                outputs += export(con, targets, year=(filters.year_from, filters.year_to), level=filters.levels,
-                                  province=filters.provinces, city=filters.cities)
+                outputs += export(con, targets, **keep)
     except (StoreError, AnalysisError) as e:
         print(f"gongkai: {e}", file=sys.stderr)
         return 2

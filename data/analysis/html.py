@@ -90,14 +90,15 @@ def render_page(payload: dict[str, Any]) -> str:
 
 
 def write_html(db: Db, out: str | os.PathLike[str], *, max_quotes: int = DEFAULT_QUOTES,
-               name: str | os.PathLike[str] | None = None, filters: Filters | None = None) -> Path:
+               name: str | os.PathLike[str] | None = None, **filters) -> Path:
     """Write the page for ``db`` to ``out``; at most ``max_quotes`` quotes per category are embedded.
-    ``name``: the database shown in the page (default: ``db`` when it is a path); ``filters``: only
-    the reports they keep are embedded (the page's own filters then narrow further)."""
+    ``name``: the database shown in the page (default: ``db`` when it is a path); ``year``, ``level``,
+    ``province``, ``city`` as in the rest of the API: only the reports they keep are embedded (the
+    page's own filters then narrow further)."""
     if name is None:
         name = db if isinstance(db, (str, os.PathLike)) else getattr(db, "path", None)
     with connection(db) as con:
-        payload = build_payload(con, name, max_quotes, filters)
+        payload = build_payload(con, name, max_quotes, Filters.of(**filters))
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_page(payload), encoding="utf-8")
