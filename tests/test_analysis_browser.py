@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 from analysis_fixtures import HOSTILE_ORG, HOSTILE_TEXT, UNIT, UNIT_CATEGORY, build_db
-from test_dashboard_browser import ARGS, CHROMIUM, sync_api
+from test_dashboard_browser import ARGS, CHROMIUM, open_watched, sync_api
 
 from gongkai.data.analysis.html import write_html
 
@@ -35,13 +35,7 @@ def loaded(adb):
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        pg.problems = []  # console errors, page errors, network requests
-        pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-        pg.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else pg.problems.append(f"network: {r.url}"))
-        pg.goto(adb.path.with_name("analysis.html").as_uri())
-        pg.wait_for_selector("body[data-ready='1']", timeout=30000)
-        yield pg
+        yield open_watched(pg, adb.path.with_name("analysis.html"), timeout=30000)
         browser.close()
 
 

@@ -27,6 +27,18 @@ HOSTILE = "某某街道办事处<script>window.__pwned=1</script>"
 HOSTILE_TEXT = "<img src=x onerror=\"window.__pwned2=1\">本年度无其他事项。"
 
 
+def open_watched(pg, path: Path, timeout: int):
+    """Open ``path`` in ``pg`` and wait for the page to say it is ready; console errors, page
+    errors and any network request are kept in ``pg.problems``."""
+    pg.problems = []  # console errors, page errors, network requests
+    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
+    pg.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else pg.problems.append(f"network: {r.url}"))
+    pg.goto(path.as_uri())
+    pg.wait_for_selector("body[data-ready='1']", timeout=timeout)
+    return pg
+
+
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory) -> tuple[Path, dict, str]:
     """A small evaluated set with a hostile organization label and one wrong cell."""
@@ -59,14 +71,7 @@ def loaded(browser, dashboard):
     console errors, page errors and any network request are kept in ``page.problems``."""
     path, _, _ = dashboard
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    pg.problems = []  # console errors, page errors, network requests
-    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-    pg.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else pg.problems.append(f"network: {r.url}"))
-    pg.goto(path.as_uri())
-    pg.wait_for_selector("body[data-ready='1']", timeout=20000)
-    yield pg
+    yield open_watched(ctx.new_page(), path, timeout=20000)
     ctx.close()
 
 
