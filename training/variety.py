@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from gongkai.training import variety_phrases as V
 from gongkai.training.documents import LabelledDoc, LabelledSpan
 
-SECTION1 = tuple(V.SENTENCES)
 _ORDINALS = "一二三四五六七八"
 
 

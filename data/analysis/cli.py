@@ -7,7 +7,6 @@ import re
 import sys
 import time
 
-from gongkai.data.analysis.filters import Filters
 from gongkai.data.analysis.labels import LEVELS
 
 
@@ -24,7 +23,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print("gongkai: --quotes must be 0 or more", file=sys.stderr)
         return 2
     try:
-        filters = filters_from_args(args)
+        keep = filters_from_args(args)
     except ValueError as e:
         print(f"gongkai: {e}", file=sys.stderr)
         return 2
@@ -32,8 +31,6 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     try:
         with connection(args.db) as con:
             outputs = []
-            keep = {"year": (filters.year_from, filters.year_to), "level": filters.levels,
-                    "province": filters.provinces, "city": filters.cities}
             if args.html:
                 outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db, **keep))
             targets = {fmt: d for fmt, d in (("csv", args.csv), ("parquet", args.parquet)) if d}
@@ -63,13 +60,14 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     return a, b
 
 
-def filters_from_args(args: argparse.Namespace) -> Filters:
-    """The report filters of the command line, checked (unknown levels are named)."""
-    years = parse_years(args.year) if args.year else (None, None)
+def filters_from_args(args: argparse.Namespace) -> dict:
+    """The command line's report filters, checked (unknown levels are named), as the filter
+    keywords of :mod:`gongkai.analysis` (``year``, ``level``, ``province``, ``city``)."""
     unknown = [lv for lv in args.level or () if lv not in LEVELS]
     if unknown:
         raise ValueError(f"unknown --level {', '.join(unknown)}; one of {', '.join(LEVELS)}")
-    return Filters(years[0], years[1], tuple(args.level or ()), tuple(args.province or ()), tuple(args.city or ()))
+    return {"year": parse_years(args.year) if args.year else None, "level": args.level,
+            "province": args.province, "city": args.city}
 
 
 def add_analyze_command(sub: argparse._SubParsersAction) -> None:
