@@ -13,10 +13,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from gongkai.data.synth.phrases import ORDINALS_CN
 from gongkai.training import variety_phrases as V
 from gongkai.training.documents import LabelledDoc, LabelledSpan
-
-_ORDINALS = "一二三四五六七八"
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def _fill(s: str, ref: str) -> str:
 
 
 def _ordinal(style: str, i: int) -> str:
-    cn = _ORDINALS[i]
+    cn = ORDINALS_CN[i]
     return {"是": f"{cn}是", "括": f"（{cn}）", "点": f"{i + 1}.", "顿": f"{i + 1}、", "小括": f"({i + 1})"}[style]
 
 
