@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,6 +31,7 @@ class Places:
     cities: dict[str, str] = field(default_factory=dict)  # 4-digit prefix -> name
     city_codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # name -> 4-digit
     county_codes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # name -> 6-digit
+    stems: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # 平潭 -> {4/6-digit codes}
 
 
 def _data_file() -> Path | None:
@@ -56,9 +58,55 @@ def places() -> Places | None:
                 table.cities[code[:4]] = name
                 if name not in _NOT_CITIES:
                     table.city_codes[name].add(code[:4])
+                    table.stems[_stem(name)].add(code[:4])
             else:
                 table.county_codes[name].add(code[:6])
+                table.stems[_stem(name)].add(code[:6])
     return table
+
+
+_SUFFIX = re.compile(r"(?:自治县|自治州|自治旗|特区|林区|地区|新区|矿区|区|县|市|旗|盟)$")
+# A named zone (or its administration) that is not itself a division: 平潭综合实验区, 苏州工业园区 …
+ZONE = re.compile(
+    r"综合实验区|实验区|试验区|示范区|合作区|高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|新区|园区|"
+    r"保税区|自贸区|管委会|管理委员会"
+)
+
+
+def _stem(name: str) -> str:
+    """A division's name without its type (平潭县 → 平潭), never shorter than two characters."""
+    stem = _SUFFIX.sub("", name)
+    return stem if len(stem) >= 2 else name
+
+
+def _unique_code(stem: str, table: Places) -> str | None:
+    codes = table.stems.get(stem, set())
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def region_from_zone(org: str | None, reg: Region) -> Region:
+    """Province and city of a zone named after a place without its type (平潭综合实验区 → 福建省福州市).
+
+    Only when the name spells no division at all, names a zone (:data:`ZONE`), and the words before
+    the zone are the stem of exactly one division: 平潭 is only 平潭县, so the zone lies in 福建省福州市.
+    The county is left empty: a zone is not the county it is named after.
+    """
+    table = places()
+    if table is None or not org or reg.province or reg.city or reg.county:
+        return reg
+    m = ZONE.search(org)
+    if m is None:
+        return reg
+    head = org[: m.start()]
+    for n in range(min(len(head), 4), 1, -1):
+        code = _unique_code(head[:n], table)
+        if code is None:
+            continue
+        city = table.cities.get(code[:4])
+        if city in _NOT_CITIES or city is None:
+            city = table.provinces.get(code[:2]) if city == "市辖区" else None
+        return Region(province=table.provinces.get(code[:2]), city=city)
+    return reg
 
 
 def complete_region(reg: Region) -> Region:

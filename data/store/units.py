@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from gongkai.data.record import Meta
+from gongkai.inference.gazetteer import ZONE
 
 _DROP = re.compile(r"[\s\u3000·•“”\"'‘’《》<>]")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
@@ -41,25 +42,35 @@ def _agree(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
+# A zone's administration is the zone: 平潭综合实验区管委会 = 平潭综合实验区 (管理委员会 likewise).
+_ADMIN_SUFFIX = re.compile(r"(?<=区)(?:管理委员会|管委会|政府)$")
+
+
 def normalize_name(name: str) -> str:
-    """NFKC, no spaces or quotes, one kind of bracket, 人民政府 spelled 政府."""
+    """NFKC, no spaces or quotes, one kind of bracket, 人民政府 spelled 政府, a zone's 管委会 dropped."""
     s = unicodedata.normalize("NFKC", name).translate(_BRACKETS)
     s = _DROP.sub("", s)
-    return s.replace("人民政府", "政府")
+    s = s.replace("人民政府", "政府")
+    return _ADMIN_SUFFIX.sub("", s) if ZONE.search(s[:-1]) else s
 
 
 def unit_of(meta: Meta) -> Unit | None:
-    """The unit of a record's meta, or None when the name gives no region to anchor it.
+    """The unit of a record's meta, or None when nothing in the name anchors it.
 
-    A name with no region (财政局) could be any of thousands of units: no key rather than a
-    wrong match.
+    A name with no region falls back to the name itself when it names a zone after a place
+    (平潭综合实验区, 某某高新区管委会: key ``|<name>``); a bare department name (财政局) could be any
+    of thousands of units: no key rather than a wrong match.
     """
     if not meta.organization:
         return None
     reg = meta.region
     specific = reg.county or reg.city or reg.province
     if not specific:
-        return None
+        core = normalize_name(meta.organization)
+        m = ZONE.search(core)
+        if m is None or m.start() < 2:
+            return None
+        return Unit(key=f"|{core}", province=None, city=None, county=None)
     core = normalize_name(meta.organization)
     for part in (reg.province, reg.city, reg.county):
         if part and core.startswith(normalize_name(part)):
