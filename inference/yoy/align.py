@@ -1,0 +1,143 @@
+"""Paragraph alignment of two years: which paragraph became which, wherever it went.
+
+Exact copies are matched first (by normalised text), then the rest by character-bigram Dice
+similarity, greedily from the most similar pair, one to one. A paragraph split in two (or two
+merged into one) is found by containment: most of the unmatched piece's bigrams lie in a matched
+paragraph of the other year. A matched paragraph is *moved* when it changed section or falls
+outside the longest run of matches that keep their order.
+"""
+
+from __future__ import annotations
+
+import difflib
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from gongkai.inference.yoy.paragraphs import Para
+
+CHANGED = 0.5  # Dice similarity from which two paragraphs are one paragraph edited
+PIECE = 0.7  # containment from which an unmatched paragraph is a piece of a split or merge
+
+
+@dataclass
+class Entry:
+    kind: str  # unchanged | changed | added | removed
+    old: int | None
+    new: int | None
+    similarity: float
+    moved: bool = False
+    split: bool = False  # one side is a piece of a paragraph split or merged
+    edits: list[tuple[str, str]] = field(default_factory=list)  # (equal|insert|delete, text)
+
+
+def bigrams(key: str) -> frozenset[str]:
+    return frozenset(key[i : i + 2] for i in range(len(key) - 1)) or frozenset([key])
+
+
+def _lis_members(seq: list[int]) -> set[int]:
+    """Positions of one longest increasing subsequence of ``seq``."""
+    tails: list[int] = []
+    tail_pos: list[int] = []
+    prev = [-1] * len(seq)
+    for i, v in enumerate(seq):
+        j = bisect_left(tails, v)
+        if j == len(tails):
+            tails.append(v)
+            tail_pos.append(i)
+        else:
+            tails[j], tail_pos[j] = v, i
+        prev[i] = tail_pos[j - 1] if j else -1
+    out, i = set(), tail_pos[-1] if tail_pos else -1
+    while i >= 0:
+        out.add(i)
+        i = prev[i]
+    return out
+
+
+def inline_edits(a: str, b: str) -> list[tuple[str, str]]:
+    """Character-level edit of ``a`` into ``b``: runs of equal, deleted and inserted text."""
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            out.append(("delete", a[i1:i2]))
+        if tag in ("insert", "replace"):
+            out.append(("insert", b[j1:j2]))
+        if tag == "equal":
+            out.append(("equal", a[i1:i2]))
+    return out
+
+
+def align(old: list[Para], new: list[Para], *, edits: bool = True) -> list[Entry]:
+    """One entry per new paragraph (and per split piece), one per removed old paragraph."""
+    match: dict[int, tuple[int, float]] = {}  # new -> (old, similarity)
+    used: set[int] = set()
+    by_key: dict[str, list[int]] = {}
+    for p in old:
+        by_key.setdefault(p.key, []).append(p.index)
+    for p in new:
+        for j in by_key.get(p.key, []):
+            if j not in used:
+                match[p.index] = (j, 1.0)
+                used.add(j)
+                break
+    rest_new = [p for p in new if p.index not in match]
+    rest_old = [p for p in old if p.index not in used]
+    grams = {("n", p.index): bigrams(p.key) for p in rest_new} | {("o", p.index): bigrams(p.key) for p in rest_old}
+    cands = []
+    for p in rest_new:
+        a = grams[("n", p.index)]
+        for q in rest_old:
+            b = grams[("o", q.index)]
+            inter = len(a & b)
+            if inter:
+                dice = 2 * inter / (len(a) + len(b))
+                if dice >= CHANGED:
+                    cands.append((dice, p.index, q.index))
+    for dice, i, j in sorted(cands, reverse=True):
+        if i not in match and j not in used:
+            match[i] = (j, dice)
+            used.add(j)
+    entries: dict[int, Entry] = {}
+    for p in new:
+        if p.index in match:
+            j, sim = match[p.index]
+            entries[p.index] = Entry("unchanged" if sim == 1.0 else "changed", j, p.index, round(sim, 4))
+    # pieces: an unmatched paragraph mostly contained in a matched paragraph of the other year
+    old_grams = {q.index: grams.get(("o", q.index)) or bigrams(q.key) for q in old}
+    new_grams = {p.index: grams.get(("n", p.index)) or bigrams(p.key) for p in new}
+    pieces: list[Entry] = []
+    for p in new:
+        if p.index in match:
+            continue
+        a = new_grams[p.index]
+        best = max(((len(a & old_grams[q.index]) / len(a), q.index) for q in old), default=(0.0, -1))
+        if best[0] >= PIECE:
+            entries[p.index] = Entry("changed", best[1], p.index, round(best[0], 4), split=True)
+        else:
+            entries[p.index] = Entry("added", None, p.index, 0.0)
+    for q in old:
+        if q.index in used or any(e.old == q.index for e in entries.values()):
+            continue
+        b = old_grams[q.index]
+        best = max(((len(b & new_grams[p.index]) / len(b), p.index) for p in new if p.index in match),
+                   default=(0.0, -1))
+        if best[0] >= PIECE:
+            pieces.append(Entry("changed", q.index, best[1], round(best[0], 4), split=True))
+        else:
+            pieces.append(Entry("removed", q.index, None, 0.0))
+    ordered = [entries[p.index] for p in new]
+    matched = [e for e in ordered if e.old is not None and not e.split]
+    keep = _lis_members([e.old for e in matched])  # type: ignore[misc]
+    for k, e in enumerate(matched):
+        e.moved = k not in keep or old[e.old].section != new[e.new].section  # type: ignore[index]
+    if edits:
+        for e in ordered + pieces:
+            if e.kind == "changed":
+                e.edits = inline_edits(old[e.old].text, new[e.new].text)  # type: ignore[index]
+    # removed paragraphs go after the entry of the paragraph that preceded them last year
+    out = list(ordered)
+    for e in sorted(pieces, key=lambda e: e.old or 0):
+        pos = next((k + 1 for k in range(len(out) - 1, -1, -1)
+                    if out[k].old is not None and out[k].old < e.old), 0)  # type: ignore[operator]
+        out.insert(pos, e)
+    return out

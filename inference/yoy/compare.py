@@ -1,0 +1,151 @@
+"""Two reports of one unit side by side: paragraphs, sections, tables and a summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gongkai.data.form import SECTION_TITLES
+from gongkai.inference.yoy import reuse as R
+from gongkai.inference.yoy.align import Entry, align, bigrams
+from gongkai.inference.yoy.paragraphs import Para, paragraphs
+from gongkai.inference.yoy.tables import CellDelta, Relation, deltas, relations
+
+REUSE_TOPICS = ("problems", "improvements")
+_PROBLEMS_SECTION = 5  # 存在的主要问题及改进情况: the topics' text when no topic segments were found
+
+
+@dataclass
+class Prepared:
+    """What a comparison needs of one report, computed once (a report is in two pairs)."""
+
+    rec: dict[str, Any]
+    paras: list[Para]
+    vocab: np.ndarray  # run hashes of the narrative (for others' reuse against it)
+    codes: list[np.ndarray]  # per paragraph
+
+
+def prepare(rec: dict[str, Any]) -> Prepared:
+    paras = paragraphs(rec)
+    codes = [R.codes(p.key) for p in paras]
+    vocab = np.unique(np.concatenate([R.ngram_hashes(c) for c in codes])) if codes else np.empty(0, np.uint64)
+    return Prepared(rec, paras, vocab, codes)
+
+
+@dataclass
+class SectionDiff:
+    number: int
+    title: str
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    similarity: float | None = None  # Dice of the section's character bigrams, last year vs this
+    reuse: float | None = None  # share of this year's section text that is last year's (see reuse)
+    chars: int = 0  # this year's narrative characters
+
+
+@dataclass
+class Comparison:
+    old: dict[str, Any]  # path, sha256, organization, year, template
+    new: dict[str, Any]
+    sections: list[SectionDiff]
+    paragraphs: list[dict[str, Any]]  # entries with their texts
+    cells: list[CellDelta]
+    relations: list[Relation]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _about(rec: dict[str, Any]) -> dict[str, Any]:
+    src, meta = rec.get("source") or {}, rec.get("meta") or {}
+    return {"path": src.get("path"), "sha256": src.get("sha256"), "organization": meta.get("organization"),
+            "year": meta.get("year"), "template": rec.get("template")}
+
+
+def _titles(*recs: dict[str, Any]) -> dict[int, str]:
+    out = {0: "标题与前言"} | dict(SECTION_TITLES)
+    for rec in recs:
+        for s in rec.get("sections") or []:
+            out.setdefault(s["number"], s.get("title") or "")
+    return out
+
+
+def _share(cov: list[np.ndarray], idx: list[int]) -> float | None:
+    total = sum(len(cov[i]) for i in idx)
+    return None if not total else round(float(sum(int(cov[i].sum()) for i in idx)) / total, 4)
+
+
+def topic_paragraphs(paras: list[Para], topic: str) -> list[int]:
+    """Paragraphs of a topic: by topic segment; without such segments, the problems section."""
+    idx = [p.index for p in paras if p.topic == topic]
+    if idx or any(p.topic in REUSE_TOPICS for p in paras):
+        return idx
+    return [p.index for p in paras if p.section == _PROBLEMS_SECTION] if topic in REUSE_TOPICS else []
+
+
+def diff(old: Prepared, new: Prepared, *, edits: bool = True) -> tuple[list[Entry], list[SectionDiff], dict]:
+    """Entries, per-section rows and reuse by topic (no tables): the part a database pass stores."""
+    entries = align(old.paras, new.paras, edits=edits)
+    cov = [R.covered(c, old.vocab) for c in new.codes]
+    titles = _titles(old.rec, new.rec)
+    numbers = sorted({p.section for p in old.paras} | {p.section for p in new.paras})
+    secs = {n: SectionDiff(n, titles.get(n, "")) for n in numbers}
+    for e in entries:
+        p = new.paras[e.new] if e.new is not None else old.paras[e.old]  # type: ignore[index]
+        s = secs[p.section]
+        setattr(s, e.kind, getattr(s, e.kind) + 1)
+        s.moved += e.moved
+    for n, s in secs.items():
+        a = frozenset().union(*(bigrams(p.key) for p in old.paras if p.section == n))
+        b = frozenset().union(*(bigrams(p.key) for p in new.paras if p.section == n))
+        s.similarity = round(2 * len(a & b) / (len(a) + len(b)), 4) if a or b else None
+        idx = [p.index for p in new.paras if p.section == n]
+        s.reuse = _share(cov, idx)
+        s.chars = sum(len(new.paras[i].key) for i in idx)
+    reuse = {t: _share(cov, topic_paragraphs(new.paras, t)) for t in REUSE_TOPICS}
+    reuse["all"] = _share(cov, [p.index for p in new.paras])
+    return entries, list(secs.values()), reuse
+
+
+def compare(old: Prepared, new: Prepared, *, edits: bool = True, top: int = 10) -> Comparison:
+    entries, secs, reuse = diff(old, new, edits=edits)
+    paras = []
+    for e in entries:
+        po = old.paras[e.old] if e.old is not None else None
+        pn = new.paras[e.new] if e.new is not None else None
+        paras.append({**asdict(e), "section": (pn or po).section,  # type: ignore[union-attr]
+                      "topic": (pn or po).topic,  # type: ignore[union-attr]
+                      "old_text": po.text if po else None, "new_text": pn.text if pn else None})
+    cells = deltas(old.rec.get("tables") or {}, new.rec.get("tables") or {})
+    rels = relations(old.rec.get("tables") or {}, new.rec.get("tables") or {},
+                     old.rec.get("template") or "unknown", new.rec.get("template") or "unknown")
+    counts = {k: sum(e.kind == k for e in entries) for k in ("added", "removed", "changed", "unchanged")}
+    counts["moved"] = sum(e.moved for e in entries)
+    ranked = sorted((s for s in secs if s.similarity is not None), key=lambda s: (s.similarity, -s.chars))
+    moved_cells = sorted((c for c in cells if c.delta), key=lambda c: (-abs(c.delta), c.key))  # type: ignore[arg-type]
+    summary = {
+        "paragraphs": counts,
+        "most_changed_sections": [{"number": s.number, "title": s.title, "similarity": s.similarity,
+                                   "changed": s.added + s.removed + s.changed} for s in ranked[:3]],
+        "biggest_number_changes": [asdict(c) for c in moved_cells[:top]],
+        "cells": {"compared": sum(c.old is not None and c.new is not None for c in cells),
+                  "changed": sum(bool(c.delta) for c in cells)},
+        "relations": {r: sum(x.result == r for x in rels) for r in ("holds", "differs", "not checked")},
+        "reuse": reuse,
+    }
+    return Comparison(_about(old.rec), _about(new.rec), secs, paras, cells, rels, summary)
+
+
+def compare_records(old: dict[str, Any], new: dict[str, Any], *, edits: bool = True) -> Comparison:
+    """Compare two record dicts (``Record.model_dump()`` or a stored record's JSON)."""
+    return compare(prepare(old), prepare(new), edits=edits)

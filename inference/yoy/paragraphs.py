@@ -1,0 +1,95 @@
+"""The narrative paragraphs of a record: wrapped lines joined, headings and table rows left out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+# Sentence-final marks: a line ending in one closes its paragraph (a wrapped line does not).
+_CLOSE = tuple("。！？；：;:!?”」")
+_HEADING = re.compile(
+    r"^\s*(?:#+\s*|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
+# A paragraph is narrative when it holds a sentence; table rows and cell labels never do.
+_SENTENCE = re.compile(r"[。！？；;!?]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Para:
+    """One narrative paragraph as printed (wrapped lines joined) and its place in the report."""
+
+    index: int  # order in the report
+    section: int  # contract section number; 0 before section 1 or when no section was found
+    start: int  # offset into the record's text
+    text: str
+    key: str  # NFKC, no whitespace: what "unchanged" compares
+    topic: str | None  # the topic segment covering most of it
+
+
+def norm(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _spans(rec: dict[str, Any]) -> list[tuple[int, int, int]]:
+    """``(section, start, end)`` over the whole text: the part before section 1 is section 0."""
+    text = rec.get("text") or ""
+    secs = sorted((s["start"], s["end"], s["number"]) for s in rec.get("sections") or [])
+    out, pos = [], 0
+    for start, end, number in secs:
+        if start > pos:
+            out.append((0 if not out else out[-1][0], pos, start))
+        out.append((number, start, end))
+        pos = max(pos, end)
+    if pos < len(text):
+        out.append((out[-1][0] if out else 0, pos, len(text)))
+    return out
+
+
+def _topic(segments: list[tuple[int, int, str]], start: int, end: int) -> str | None:
+    best, topic = 0, None
+    for s, e, t in segments:
+        if e <= start:
+            continue
+        if s >= end:
+            break
+        ov = min(e, end) - max(s, start)
+        if ov > best:
+            best, topic = ov, t
+    return topic
+
+
+def paragraphs(rec: dict[str, Any]) -> list[Para]:
+    """Narrative paragraphs of ``rec`` (a record dict) in report order."""
+    text = rec.get("text") or ""
+    segments = sorted((s["start"], s["end"], s["topic"]) for s in rec.get("segments") or [])
+    heading_starts = {s["start"] for s in rec.get("sections") or []}
+    out: list[Para] = []
+    for section, start, end in _spans(rec):
+        buf: list[tuple[int, str]] = []
+        pos = start
+        for line in text[start:end].split("\n"):
+            lstart, pos = pos, pos + len(line) + 1
+            s = line.strip()
+            heading = lstart in heading_starts or (_HEADING.match(s) and len(s) < 30 and not _SENTENCE.search(s))
+            if not s or heading or "\t" in s or "|" in s:  # a break, a heading or a table row
+                _flush(buf, section, segments, out)
+                continue
+            buf.append((lstart + line.find(s[0]), s))
+            if s.endswith(_CLOSE):
+                _flush(buf, section, segments, out)
+        _flush(buf, section, segments, out)
+    return out
+
+
+def _flush(buf: list[tuple[int, str]], section: int, segments: list[tuple[int, int, str]], out: list[Para]) -> None:
+    """Close the paragraph in ``buf`` (kept when it holds a sentence)."""
+    if not buf:
+        return
+    body = "".join(t for _, t in buf)
+    if _SENTENCE.search(body):
+        p0 = buf[0][0]
+        out.append(Para(len(out), section, p0, body, norm(body), _topic(segments, p0, p0 + len(body))))
+    buf.clear()
