@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     from gongkai.data.store.cli import add_store_commands
     from gongkai.data.synth.cli import add_synth_command
     from gongkai.evaluation.cli import add_evaluate_command
+    from gongkai.evaluation.yoy.cli import add_compare_command
     from gongkai.training.cli import add_train_command
 
     add_synth_command(sub)
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_store_commands(sub)
     add_train_command(sub)
     add_analyze_command(sub)
+    add_compare_command(sub)
     return ap
 
 

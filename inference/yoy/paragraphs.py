@@ -61,19 +61,56 @@ def _topic(segments: list[tuple[int, int, str]], start: int, end: int) -> str | 
     return topic
 
 
+# Run-in text (a site's text version prints a whole report on one line): long lines are cut at
+# sub-heading ordinals, and what is still long at sentence ends, so units stay paragraph-sized.
+LONG = 400
+_RUN_IN = re.compile(r"(?=[（(][一二三四五六七八九十]{1,3}[)）]|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}是|"
+                     r"(?<=[。；])[一二三四五六七八九十]{1,2}、)")
+_SENT_END = re.compile(r"(?<=[。！？])")
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """``(offset, line)`` of ``text[start:end]``, long lines cut into paragraph-sized pieces."""
+    out, pos = [], start
+    for line in text[start:end].split("\n"):
+        if len(line) <= LONG:
+            out.append((pos, line))
+        else:
+            off = pos
+            for piece in _RUN_IN.split(line):
+                chunks = [piece] if len(piece) <= LONG else _SENT_END.split(piece)
+                for ch in chunks:
+                    if ch:
+                        out.append((off, ch))
+                        out.append((off + len(ch), ""))  # a piece is a paragraph of its own
+                        off += len(ch)
+        pos += len(line) + 1
+    return out
+
+
+def _skip_heading(text: str, start: int, end: int, title: str | None) -> int:
+    """Offset after a section's printed heading (the ordinal and the title) at ``start``."""
+    head = text[start : min(end, start + 60)]
+    k = head.find(title) if title else -1
+    if k >= 0:
+        return start + k + len(title)  # type: ignore[arg-type]
+    nl = head.find("\n")
+    return start + (nl if nl >= 0 else 0)
+
+
 def paragraphs(rec: dict[str, Any]) -> list[Para]:
     """Narrative paragraphs of ``rec`` (a record dict) in report order."""
     text = rec.get("text") or ""
     segments = sorted((s["start"], s["end"], s["topic"]) for s in rec.get("segments") or [])
-    heading_starts = {s["start"] for s in rec.get("sections") or []}
+    titles = {s["start"]: s.get("title") for s in rec.get("sections") or []}
     out: list[Para] = []
     for section, start, end in _spans(rec):
         buf: list[tuple[int, str]] = []
-        pos = start
-        for line in text[start:end].split("\n"):
-            lstart, pos = pos, pos + len(line) + 1
+        if start in titles:
+            start = _skip_heading(text, start, end, titles[start])
+        for lstart, line in _lines(text, start, end):
             s = line.strip()
-            heading = lstart in heading_starts or (_HEADING.match(s) and len(s) < 30 and not _SENTENCE.search(s))
+            heading = _HEADING.match(s) and len(s) < 30 and not _SENTENCE.search(s)
             if not s or heading or "\t" in s or "|" in s:  # a break, a heading or a table row
                 _flush(buf, section, segments, out)
                 continue
