@@ -2,8 +2,8 @@
 
 Exact copies are matched first (by normalised text), then the rest by character-bigram Dice
 similarity, greedily from the most similar pair, one to one. A paragraph split in two (or two
-merged into one) is found by containment: most of the unmatched piece's bigrams lie in a matched
-paragraph of the other year. A matched paragraph is *moved* when it changed section or falls
+merged into one) is found by containment: an unmatched piece lies mostly inside a paragraph of the
+other year and, with that paragraph's match, covers it. A matched paragraph is *moved* when it changed section or falls
 outside the longest run of matches that keep their order.
 """
 
@@ -34,7 +34,7 @@ def bigrams(key: str) -> frozenset[str]:
     return frozenset(key[i : i + 2] for i in range(len(key) - 1)) or frozenset([key])
 
 
-def _lis_members(seq: list[int]) -> set[int]:
+def lis_members(seq: list[int]) -> set[int]:
     """Positions of one longest increasing subsequence of ``seq``."""
     tails: list[int] = []
     tail_pos: list[int] = []
@@ -52,6 +52,22 @@ def _lis_members(seq: list[int]) -> set[int]:
         out.add(i)
         i = prev[i]
     return out
+
+
+def _piece(whole: frozenset[str], piece: frozenset[str], mate: frozenset[str] | None) -> float:
+    """How well ``piece`` completes ``whole``'s matched paragraph ``mate`` into ``whole`` (split or merge).
+
+    The piece must lie mostly inside ``whole`` and the mate must leave part of ``whole`` uncovered that
+    the piece covers; a paragraph matched whole (or a new paragraph that only resembles one) is no piece.
+    """
+    inside = len(piece & whole) / len(piece)
+    if inside < PIECE:
+        return 0.0
+    if mate is None:
+        return 0.0
+    before = len(whole & mate) / len(whole)
+    after = len(whole & (mate | piece)) / len(whole)
+    return inside if before < 0.9 and after >= 0.9 and after - before >= 0.2 else 0.0
 
 
 def inline_edits(a: str, b: str) -> list[tuple[str, str]]:
@@ -106,28 +122,30 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True) -> list[Entry
     old_grams = {q.index: grams.get(("o", q.index)) or bigrams(q.key) for q in old}
     new_grams = {p.index: grams.get(("n", p.index)) or bigrams(p.key) for p in new}
     pieces: list[Entry] = []
+    mate = {j: i for i, (j, _) in match.items()}  # old -> its matched new paragraph
     for p in new:
         if p.index in match:
             continue
         a = new_grams[p.index]
-        best = max(((len(a & old_grams[q.index]) / len(a), q.index) for q in old), default=(0.0, -1))
+        best = max(((_piece(old_grams[q.index], a, new_grams.get(mate.get(q.index, -1))), q.index) for q in old),
+                   default=(0.0, -1))
         if best[0] >= PIECE:
             entries[p.index] = Entry("changed", best[1], p.index, round(best[0], 4), split=True)
         else:
             entries[p.index] = Entry("added", None, p.index, 0.0)
+    new_mate = {i: j for i, (j, _) in match.items()}
     for q in old:
         if q.index in used or any(e.old == q.index for e in entries.values()):
             continue
         b = old_grams[q.index]
-        best = max(((len(b & new_grams[p.index]) / len(b), p.index) for p in new if p.index in match),
-                   default=(0.0, -1))
+        best = max(((_piece(new_grams[i], b, old_grams[j]), i) for i, j in new_mate.items()), default=(0.0, -1))
         if best[0] >= PIECE:
             pieces.append(Entry("changed", q.index, best[1], round(best[0], 4), split=True))
         else:
             pieces.append(Entry("removed", q.index, None, 0.0))
     ordered = [entries[p.index] for p in new]
     matched = [e for e in ordered if e.old is not None and not e.split]
-    keep = _lis_members([e.old for e in matched])  # type: ignore[misc]
+    keep = lis_members([e.old for e in matched])  # type: ignore[misc]
     for k, e in enumerate(matched):
         e.moved = k not in keep or old[e.old].section != new[e.new].section  # type: ignore[index]
     if edits:

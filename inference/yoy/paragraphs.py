@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,14 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
+def _wrap_width(text: str) -> int | None:
+    """The width a text was hard-wrapped at: a length far more long lines share than any other."""
+    counts = Counter(len(x.strip()) for x in text.split("\n") if len(x.strip()) >= 20).most_common(2)
+    if not counts or counts[0][1] < 5:
+        return None
+    return counts[0][0] if len(counts) == 1 or counts[0][1] >= 2 * counts[1][1] else None
+
+
 def _skip_heading(text: str, start: int, end: int, title: str | None) -> int:
     """Offset after a section's printed heading (the ordinal and the title) at ``start``."""
     head = text[start : min(end, start + 60)]
@@ -103,6 +112,7 @@ def paragraphs(rec: dict[str, Any]) -> list[Para]:
     text = rec.get("text") or ""
     segments = sorted((s["start"], s["end"], s["topic"]) for s in rec.get("segments") or [])
     titles = {s["start"]: s.get("title") for s in rec.get("sections") or []}
+    width = _wrap_width(text)
     out: list[Para] = []
     for section, start, end in _spans(rec):
         buf: list[tuple[int, str]] = []
@@ -115,7 +125,7 @@ def paragraphs(rec: dict[str, Any]) -> list[Para]:
                 _flush(buf, section, segments, out)
                 continue
             buf.append((lstart + line.find(s[0]), s))
-            if s.endswith(_CLOSE):
+            if s.endswith(_CLOSE) and len(s) != width:
                 _flush(buf, section, segments, out)
         _flush(buf, section, segments, out)
     return out
