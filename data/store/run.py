@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from gongkai.data.store import crossyear, shards
+from gongkai.data.store import crossyear, shards, yearcompare
 from gongkai.data.store.background import BackgroundSink
 from gongkai.data.store.batch import BatchBuilder, FailureInfo
 from gongkai.data.store.walk import InputRef, ReadError, WalkResult, hash_input, walk
@@ -251,6 +251,7 @@ def ingest(
             shard_root.rmdir()
         writer.drop_orphans()
         run.summary.crossyear_issues = crossyear.recompute(writer)
+        yearcompare.recompute(writer)
         s = run.summary
         s.db_reports, s.db_files, s.db_failures = writer.con.execute(
             "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM files), (SELECT count(*) FROM failures)"

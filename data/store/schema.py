@@ -15,7 +15,8 @@ SCHEMA_VERSION = 1
 
 # The tables in dependency order, and the columns that differ between two runs over the same
 # inputs (timings, clocks): comparisons of databases ignore them.
-TABLES = ("reports", "files", "cells", "segments", "issues", "failures", "year_links")
+TABLES = ("reports", "files", "cells", "segments", "issues", "failures", "year_links", "year_sections", "year_reuse",
+          "year_cells")
 TIMING_COLUMNS = frozenset({"load_seconds", "parse_seconds", "peak_rss_mb", "ingested_at", "failed_at"})
 
 DDL = """
@@ -102,6 +103,40 @@ CREATE TABLE IF NOT EXISTS year_links (
     previous VARCHAR NOT NULL,          -- ... and the same unit's report on the year before
     unit_key VARCHAR NOT NULL,
     year     INTEGER NOT NULL
+);
+
+-- Year over year, per year link (recomputed when a link changes; see gongkai.inference.yoy)
+CREATE TABLE IF NOT EXISTS year_sections (
+    report     VARCHAR NOT NULL,        -- this year's report
+    previous   VARCHAR NOT NULL,        -- the same unit's report on the year before
+    section    INTEGER NOT NULL,        -- contract section number, 0 = before section 1
+    title      VARCHAR,
+    added      INTEGER, removed INTEGER, changed INTEGER, unchanged INTEGER, moved INTEGER,  -- paragraphs
+    similarity DOUBLE,                  -- Dice of the section's character bigrams, last year vs this
+    reuse      DOUBLE,                  -- share of this year's section text found in last year's narrative
+    chars      INTEGER,                 -- this year's narrative characters in the section
+    PRIMARY KEY (report, section)
+);
+
+CREATE TABLE IF NOT EXISTS year_reuse (
+    report   VARCHAR NOT NULL,
+    previous VARCHAR NOT NULL,
+    topic    VARCHAR NOT NULL,          -- problems, improvements, problems_and_improvements, all
+    share    DOUBLE,                    -- NULL when this year has no text of the topic
+    chars    INTEGER NOT NULL,
+    PRIMARY KEY (report, topic)
+);
+
+CREATE TABLE IF NOT EXISTS year_cells (
+    report     VARCHAR NOT NULL,
+    previous   VARCHAR NOT NULL,
+    table_key  VARCHAR NOT NULL,
+    row_key    VARCHAR NOT NULL,
+    column_key VARCHAR NOT NULL,
+    old        DOUBLE,                  -- last year's value (NULL: not printed or not read)
+    new        DOUBLE,
+    delta      DOUBLE,                  -- new - old when both are read
+    PRIMARY KEY (report, table_key, row_key, column_key)
 );
 
 CREATE TABLE IF NOT EXISTS shards_loaded (shard VARCHAR PRIMARY KEY);

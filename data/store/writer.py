@@ -142,6 +142,10 @@ class Writer:
         batch = Batch({"issues": issues, "year_links": links})
         self._transaction(lambda: self._replace_crossyear(batch))
 
+    def in_transaction(self, body) -> None:
+        """Run ``body()`` in one transaction (the year-over-year rows are written so)."""
+        self._transaction(body)
+
     def _replace_crossyear(self, batch: Batch) -> None:
         self.con.execute("DELETE FROM issues WHERE origin = 'crossyear'")
         self.con.execute("DELETE FROM year_links")

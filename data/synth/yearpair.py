@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from gongkai.data.synth.content import SyntheticReport, make_tables
+from gongkai.data.synth.content import AdminLevel, SyntheticReport, make_tables
 from gongkai.data.synth.corpus import Rendered, _render_pages, generate, gold
 from gongkai.data.synth.document import Block, Doc, build_document
 from gongkai.data.synth.grids import build_grids
@@ -146,9 +146,9 @@ def _next_report(a: SyntheticReport, rng: random.Random) -> SyntheticReport:
     )
 
 
-def make_pair(rng: random.Random) -> Pair:
+def make_pair(rng: random.Random, *, admin_level: AdminLevel | None = None) -> Pair:
     """Last year's report, this year's made from it by known edits, and the gold diff."""
-    a = generate(rng, template="2021")
+    a = generate(rng, template="2021", admin_level=admin_level)
     old_doc = build_document(a, rng)
     b = _next_report(a, rng)
     is_new = _new_text(a.narrative)  # type: ignore[arg-type]
@@ -221,8 +221,9 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
 
 
-def _reuse(paras: list[GoldPara], topic: str | None) -> float | None:
-    chosen = [p for p in paras if topic is None or p.topic == topic]
+def _reuse(paras: list[GoldPara], topic: str | tuple[str, ...] | None) -> float | None:
+    topics = (topic,) if isinstance(topic, str) else topic
+    chosen = [p for p in paras if topics is None or p.topic in topics]
     total = reused = 0
     for p in chosen:
         for ch, r in zip(p.text, p.reused, strict=True):
@@ -257,7 +258,7 @@ def _gold_diff(a: SyntheticReport, b: SyntheticReport, old: list[GoldPara], new:
         "new_paragraphs": [{"text": p.text, "topic": p.topic, "section": p.section} for p in new],
         "entries": out,
         "reuse": {"problems": _reuse(new, "problems"), "improvements": _reuse(new, "improvements"),
-                  "all": _reuse(new, None)},
+                  "problems_and_improvements": _reuse(new, ("problems", "improvements")), "all": _reuse(new, None)},
         "cells": cells,
     }
 

@@ -71,15 +71,31 @@ def _piece(whole: frozenset[str], piece: frozenset[str], mate: frozenset[str] | 
 
 
 def inline_edits(a: str, b: str) -> list[tuple[str, str]]:
-    """Character-level edit of ``a`` into ``b``: runs of equal, deleted and inserted text."""
+    """Character-level edit of ``a`` into ``b``: runs of equal, deleted and inserted text.
+
+    An equal run of one or two characters between two edits is folded into them, so a reworded
+    phrase reads as one deletion and one insertion (全年 → 本年度), not as a scatter of letters.
+    """
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    groups: list[list[str]] = []  # [tag, deleted, inserted]
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        short = tag == "equal" and i2 - i1 <= 2 and 0 < k < len(ops) - 1
+        if tag == "equal" and not short:
+            groups.append(["equal", a[i1:i2], ""])
+            continue
+        if not groups or groups[-1][0] == "equal":
+            groups.append(["edit", "", ""])
+        groups[-1][1] += a[i1:i2] if tag != "insert" else ""
+        groups[-1][2] += b[j1:j2] if tag != "delete" else ""
     out: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            out.append(("delete", a[i1:i2]))
-        if tag in ("insert", "replace"):
-            out.append(("insert", b[j1:j2]))
+    for tag, x, y in groups:
         if tag == "equal":
-            out.append(("equal", a[i1:i2]))
+            out.append(("equal", x))
+            continue
+        if x:
+            out.append(("delete", x))
+        if y:
+            out.append(("insert", y))
     return out
 
 

@@ -93,6 +93,15 @@ def topic_paragraphs(paras: list[Para], topic: str) -> list[int]:
     return [p.index for p in paras if p.section == _PROBLEMS_SECTION] if topic in REUSE_TOPICS else []
 
 
+def reuse_chars(new: Prepared) -> dict[str, int]:
+    """Characters of this year's text behind each reuse share."""
+    n = {t: sum(len(new.paras[i].key) for i in topic_paragraphs(new.paras, t)) for t in REUSE_TOPICS}
+    n["problems_and_improvements"] = sum(len(new.paras[i].key) for i in
+                                         {i for t in REUSE_TOPICS for i in topic_paragraphs(new.paras, t)})
+    n["all"] = sum(len(p.key) for p in new.paras)
+    return n
+
+
 def diff(old: Prepared, new: Prepared, *, edits: bool = True) -> tuple[list[Entry], list[SectionDiff], dict]:
     """Entries, per-section rows and reuse by topic (no tables): the part a database pass stores."""
     entries = align(old.paras, new.paras, edits=edits)
@@ -113,6 +122,8 @@ def diff(old: Prepared, new: Prepared, *, edits: bool = True) -> tuple[list[Entr
         s.reuse = _share(cov, idx)
         s.chars = sum(len(new.paras[i].key) for i in idx)
     reuse = {t: _share(cov, topic_paragraphs(new.paras, t)) for t in REUSE_TOPICS}
+    reuse["problems_and_improvements"] = _share(cov, sorted({i for t in REUSE_TOPICS
+                                                            for i in topic_paragraphs(new.paras, t)}))
     reuse["all"] = _share(cov, [p.index for p in new.paras])
     return entries, list(secs.values()), reuse
 
