@@ -34,6 +34,7 @@ from gongkai.data.analysis.queries import (
     reports_with_issues,
     review_outcomes,
 )
+from gongkai.data.analysis.yoy import changes, reuse, top_reusers
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -43,6 +44,7 @@ __all__ = [
     "Filters",
     "applications_by_level",
     "category_counts",
+    "changes",
     "cooccurrence",
     "denial_reasons",
     "dictionary_markdown",
@@ -57,6 +59,8 @@ __all__ = [
     "report_cells",
     "reports",
     "reports_with_issues",
+    "reuse",
     "review_outcomes",
+    "top_reusers",
     "write_html",
 ]

@@ -84,16 +84,24 @@ def _unique_code(stem: str, table: Places) -> str | None:
     return next(iter(codes)) if len(codes) == 1 else None
 
 
-def region_from_zone(org: str | None, reg: Region) -> Region:
-    """Province and city of a zone named after a place without its type (平潭综合实验区 → 福建省福州市).
+def region_from_table(org: str | None, reg: Region) -> Region:
+    """The region of a name the pattern reader found none in, from the division table.
 
-    Only when the name spells no division at all, names a zone (:data:`ZONE`), and the words before
-    the zone are the stem of exactly one division: 平潭 is only 平潭县, so the zone lies in 福建省福州市.
-    The county is left empty: a zone is not the county it is named after.
+    Two cases, both only when the name spells no division the usual way and the table knows
+    exactly one place: a short division name at the start (宾县人民政府: 宾县 → 黑龙江省哈尔滨市宾县),
+    and a zone named after a place without its type (平潭综合实验区: 平潭 is only 平潭县, so the
+    zone lies in 福建省福州市; the county is left empty, a zone is not the county it is named after).
     """
     table = places()
     if table is None or not org or reg.province or reg.city or reg.county:
         return reg
+    for n in range(min(len(org) - 1, 5), 1, -1):
+        head = org[:n]
+        if not _SUFFIX.search(head):
+            continue
+        counties, cities = table.county_codes.get(head, set()), table.city_codes.get(head, set())
+        if len(counties) + len(cities) == 1:
+            return complete_region(Region(county=head) if counties else Region(city=head))
     m = ZONE.search(org)
     if m is None:
         return reg

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from gongkai.data.record import Meta, Region
-from gongkai.inference.gazetteer import complete_region, region_from_zone
+from gongkai.inference.gazetteer import complete_region, region_from_table
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})\s*日?")
 _TITLE_WORDS = re.compile(r"(?:政府信息公开|信息公开|政务公开).{0,12}(?:年度报告|年报|工作报告)|年度报告")
@@ -204,5 +204,5 @@ def extract_meta(text: str, title_hint: str | None = None) -> Meta:
         year=year,
         published=published,
         admin_level=level,  # type: ignore[arg-type]
-        region=region_from_zone(org, complete_region(region(org))),
+        region=region_from_table(org, complete_region(region(org))),
     )

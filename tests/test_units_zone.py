@@ -15,7 +15,7 @@ from gongkai.data.store.units import unit_of
 from gongkai.data.synth.content import make_report
 from gongkai.data.synth.corpus import render_report
 from gongkai.data.synth.narrative import make_narrative
-from gongkai.inference.gazetteer import places, region_from_zone
+from gongkai.inference.gazetteer import places, region_from_table
 
 pytestmark = pytest.mark.skipif(places() is None, reason="cpca (the division table) not installed")
 
@@ -25,7 +25,7 @@ def _unique_stems(rng: random.Random, k: int) -> list[tuple[str, str]]:
     table = places()
     assert table is not None
     stems = sorted(s for s, codes in table.stems.items() if len(codes) == 1 and len(next(iter(codes))) == 6
-                   and len(s) == 2)
+                   and len(s) == 2 and s not in table.county_codes and s not in table.city_codes)
     return [(s, next(iter(table.stems[s]))) for s in rng.sample(stems, k)]
 
 
@@ -34,17 +34,27 @@ def test_a_zone_named_after_a_place_lies_in_its_province_and_city(zone):
     table = places()
     assert table is not None
     for stem, code in _unique_stems(random.Random(zone), 5):
-        reg = region_from_zone(stem + zone, Region())
+        reg = region_from_table(stem + zone, Region())
         assert reg.province == table.provinces[code[:2]]
         assert reg.county is None
     # nothing is guessed for an ambiguous stem or a name without a zone word
-    assert region_from_zone("鼓楼高新区", Region()) == Region()
-    assert region_from_zone("平潭财政局", Region()) == Region()
-    assert region_from_zone("平潭综合实验区", Region(province="江苏省")) == Region(province="江苏省")
+    assert region_from_table("鼓楼高新区", Region()) == Region()
+    assert region_from_table("平潭财政局", Region()) == Region()
+    assert region_from_table("平潭综合实验区", Region(province="江苏省")) == Region(province="江苏省")
+
+
+@pytest.mark.parametrize(("org", "region"), [
+    ("宾县人民政府", Region(province="黑龙江省", city="哈尔滨市", county="宾县")),  # two-character county names
+    ("沛县人民政府", Region(province="江苏省", city="徐州市", county="沛县")),
+    ("鼓楼区人民政府", Region()),  # several places share the name: nothing is guessed
+    ("县人民政府", Region()),
+])
+def test_a_short_division_name_is_found_in_the_table(org, region):
+    assert region_from_table(org, Region()) == region
 
 
 def test_zone_keys_fold_the_administration_into_the_zone():
-    reg = region_from_zone("平潭综合实验区", Region())
+    reg = region_from_table("平潭综合实验区", Region())
     assert (reg.province, reg.city) == ("福建省", "福州市")
     keys = {unit_of(Meta(organization=o, region=reg)).key  # type: ignore[union-attr]
             for o in ("平潭综合实验区", "平潭综合实验区管委会", "平潭综合实验区管理委员会", "平潭 综合实验区")}

@@ -426,6 +426,74 @@ JS = r"""
       fail.slice(0, 200).map(function (f) { return el("tr", null, el("td", null, f[0]), el("td", null, f[1]), el("td", null, f[3] || "—"), el("td", { class: "bad" }, f[2])); }));
   }
 
+  // ---- year over year -----------------------------------------------------------------------------------
+  var YF = {};
+  DATA.yoy.fields.forEach(function (f, i) { YF[f] = i; });
+  function reuseRows(ids) {
+    var keep = {};
+    ids.forEach(function (i) { keep[i] = 1; });
+    return DATA.yoy.rows.filter(function (y) { return keep[y[YF.report]]; });
+  }
+  var REUSE_TOPICS = [["problems", "problems 问题"], ["improvements", "improvements 改进"], ["problems_and_improvements", "problems and improvements"]];
+  function weighted(rows, topic) {  // character-weighted share (chars of problems and improvements as weight)
+    var s = 0, n = 0;
+    rows.forEach(function (y) { var v = y[YF[topic]], w = y[YF.chars_pi] || 1; if (v !== null) { s += v * w; n += w; } });
+    return n ? s / n : null;
+  }
+  function yoy(ids) {
+    var rows = reuseRows(ids);
+    if (!rows.length) {
+      ["reuse-trend", "reuse-level"].forEach(function (t) {
+        var x = document.getElementById(t); Plotly.purge(x); empty(x, "No linked year pairs among the selected reports.");
+      });
+      empty(document.getElementById("reusers"), "No unit with two linked years in the selection.");
+      document.getElementById("reusers-note").textContent = "";
+      return;
+    }
+    var byYear = {}, byLevel = {};
+    rows.forEach(function (y) {
+      var r = REPORTS[y[YF.report]];
+      (byYear[keyOf(r[F.year])] = byYear[keyOf(r[F.year])] || []).push(y);
+      (byLevel[keyOf(r[F.admin_level])] = byLevel[keyOf(r[F.admin_level])] || []).push(y);
+    });
+    var years = Object.keys(byYear).sort(), levels = Object.keys(byLevel).sort(levelOrder);
+    plot("reuse-trend", REUSE_TOPICS.map(function (t) {
+      return { type: "scatter", mode: "lines+markers", name: t[1], x: years, y: years.map(function (k) { return weighted(byYear[k], t[0]); }),
+        customdata: years.map(function (k) { return byYear[k].length; }),
+        hovertemplate: t[1] + " · %{x}: %{y:.1%} (%{customdata} reports)<extra></extra>" };
+    }), { height: 320, yaxis: { tickformat: ".0%", range: [0, 1], title: { text: "reuse share" } }, xaxis: { type: "category", title: { text: "report year" } } });
+    plot("reuse-level", REUSE_TOPICS.map(function (t) {
+      return { type: "bar", name: t[1], x: levels.map(plotSafe), y: levels.map(function (k) { return weighted(byLevel[k], t[0]); }),
+        customdata: levels.map(function (k) { return byLevel[k].length; }),
+        hovertemplate: t[1] + " · %{x}: %{y:.1%} (%{customdata} reports)<extra></extra>" };
+    }), { height: 320, barmode: "group", yaxis: { tickformat: ".0%", range: [0, 1], title: { text: "reuse share" } } });
+    var units = {};
+    rows.forEach(function (y) {
+      var r = REPORTS[y[YF.report]], u = r[F.unit_key] || r[F.organization] || UNKNOWN;
+      var e = units[u] || (units[u] = { unit: u, name: r[F.organization], links: [], sum: 0, n: 0 });
+      e.links.push(y);
+      if (y[YF.problems_and_improvements] !== null) { e.sum += y[YF.problems_and_improvements]; e.n++; }
+    });
+    var list = Object.keys(units).map(function (k) { var e = units[k]; e.mean = e.n ? e.sum / e.n : null; return e; })
+      .sort(function (a, b) { return (b.mean === null ? -1 : b.mean) - (a.mean === null ? -1 : a.mean) || b.links.length - a.links.length || (a.unit < b.unit ? -1 : 1); });
+    document.getElementById("reusers-note").textContent = list.length + " units with linked years" + (list.length > 100 ? " (100 shown)" : "") +
+      " · each year pair links to its comparison page when the page was written with --compare-pages; otherwise hover for the command";
+    table(document.getElementById("reusers"),
+      [{ label: "unit" }, { label: "unit key" }, { label: "year pairs", num: true }, { label: "mean reuse", num: true }, { label: "comparisons" }],
+      list.slice(0, 100).map(function (e) {
+        var cmp = e.links.map(function (y) {
+          var r = REPORTS[y[YF.report]], p = REPORTS[y[YF.previous]];
+          var label = keyOf(p[F.year]) + "→" + keyOf(r[F.year]) + " (" + fmtRate(y[YF.problems_and_improvements]) + ")";
+          var cmd = "gongkai compare --db " + DATA.meta.db + " " + p[F.report] + " " + r[F.report] + " --html compare.html";
+          return y[YF.href] ? el("a", { href: y[YF.href], class: "cmp" }, label) : el("span", { class: "cmp", title: cmd }, label);
+        });
+        var cell = el("td", null);
+        cmp.forEach(function (c, k) { if (k) cell.append(" · "); cell.append(c); });
+        return el("tr", { "data-unit": e.unit }, el("td", null, e.name || "—"), el("td", { class: "muted" }, e.unit),
+          num("links", e.links.length, String(e.links.length)), num("reuse", e.mean, fmtRate(e.mean)), cell);
+      }));
+  }
+
   // ---- page ------------------------------------------------------------------------------------------
   var regionBy = document.getElementById("region-by");
   function refresh() {
@@ -439,6 +507,7 @@ JS = r"""
     heat("cat-region", ids, function (r) { return keyOf(r[F[rb]]); }, null, 20, "columns: " + rb + " (reports), the 20 with most reports", true);
     cooccurrence(ids);
     recurring(ids);
+    yoy(ids);
     quotes(ids);
     applications(ids);
     outcomes(ids);

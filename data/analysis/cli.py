@@ -32,7 +32,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         with connection(args.db) as con:
             outputs = []
             if args.html:
-                outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db, **keep))
+                outputs.append(write_html(con, args.html, max_quotes=args.quotes, name=args.db,
+                                          compare_pages=args.compare_pages, **keep))
             targets = {fmt: d for fmt, d in (("csv", args.csv), ("parquet", args.parquet)) if d}
             if targets:
                 outputs += export(con, targets, **keep)
@@ -81,6 +82,8 @@ def add_analyze_command(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--db", required=True, help="the DuckDB database written by gongkai ingest")
     p.add_argument("--html", metavar="OUT.html", help="write the page here")
+    p.add_argument("--compare-pages", action="store_true",
+                   help="with --html: also write each year pair's comparison page into OUT-compare/, linked from the page")
     p.add_argument("--csv", metavar="DIR", help="write the tidy tables as CSV into DIR")
     p.add_argument("--parquet", metavar="DIR", help="write the tidy tables as Parquet into DIR")
     p.add_argument("--quotes", type=int, default=200, metavar="N",

@@ -57,6 +57,17 @@ BODY = """
   <p class="note" id="quote-count"></p>
   <div class="scroll"><div id="quotes"></div></div>
 </section>
+<section id="yoy-section"><h2>Year over year: how much of this year's text is last year's</h2>
+  <p class="note">Reuse share: the characters of a report's text that lie in a run of 8 characters also found in the
+    same unit's report of the year before (character n-gram containment), weighted by characters. Only reports with a
+    linked previous year count.</p>
+  <div class="grid2">
+    <div><h3>Reuse of problems and improvements, by year</h3><div id="reuse-trend" class="chart"></div></div>
+    <div><h3>By admin level</h3><div id="reuse-level" class="chart"></div></div>
+  </div>
+  <h3>Units that repeat the most (problems and improvements)</h3><p class="note" id="reusers-note"></p>
+  <div class="scroll"><div id="reusers"></div></div>
+</section>
 <section><h2>Table statistics</h2>
   <div class="grid2">
     <div><h3>Applications received per report, by admin level</h3><div id="apps-chart" class="chart"></div><div id="apps-table"></div></div>
@@ -84,13 +95,30 @@ BODY = """
 """
 
 
+def _write_comparisons(con, payload: dict[str, Any], out: Path) -> None:
+    """Each embedded year link's comparison page, named by the later report's sha256."""
+    import json
+
+    from gongkai.evaluation.yoy.page import write_html as write_comparison
+    from gongkai.inference.yoy import compare_records
+
+    folder = out.with_name(out.stem + "-compare")
+    reports = payload["reports"]
+    for row in payload["yoy"]["rows"]:
+        new, old = reports[row[0]][0], reports[row[1]][0]
+        recs = dict(con.execute("SELECT sha256, record FROM reports WHERE sha256 IN (?, ?)", [new, old]).fetchall())
+        if new in recs and old in recs:
+            write_comparison(compare_records(json.loads(recs[old]), json.loads(recs[new])), folder / f"{new[:16]}.html")
+            row[-1] = f"{folder.name}/{new[:16]}.html"
+
+
 def render_page(payload: dict[str, Any]) -> str:
     """The page for a payload of :func:`build_payload`, as a string."""
     return html_page(f"gongkai analyze · {payload['meta']['db']}", "zh-Hans", CSS, BODY, payload, JS)
 
 
 def write_html(db: Db, out: str | os.PathLike[str], *, max_quotes: int = DEFAULT_QUOTES,
-               name: str | os.PathLike[str] | None = None, **filters) -> Path:
+               name: str | os.PathLike[str] | None = None, compare_pages: bool = False, **filters) -> Path:
     """Write the page for ``db`` to ``out``; at most ``max_quotes`` quotes per category are embedded.
     ``name``: the database shown in the page (default: ``db`` when it is a path); ``year``, ``level``,
     ``province``, ``city`` as in the rest of the API: only the reports they keep are embedded (the
@@ -99,7 +127,9 @@ def write_html(db: Db, out: str | os.PathLike[str], *, max_quotes: int = DEFAULT
         name = db if isinstance(db, (str, os.PathLike)) else getattr(db, "path", None)
     with connection(db) as con:
         payload = build_payload(con, name, max_quotes, Filters.of(**filters))
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if compare_pages:
+            _write_comparisons(con, payload, path)
     path.write_text(render_page(payload), encoding="utf-8")
     return path

@@ -58,6 +58,31 @@ def _num(v: Any) -> int | float | None:
     return v
 
 
+YOY_FIELDS = ("report", "previous", "problems", "improvements", "problems_and_improvements", "all",
+              "chars_pi", "added", "removed", "changed", "unchanged", "href")
+
+
+def _year_over_year(con: duckdb.DuckDBPyConnection, index: dict[str, int]) -> dict[str, Any]:
+    """Per year link among the embedded reports: reuse shares and paragraph counts (see
+    :mod:`gongkai.data.store.yearcompare`); empty for a database without those rows."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    rows: list[list[Any]] = []
+    if {"year_reuse", "year_sections"} <= have:
+        for r in con.execute("""
+                WITH ru AS (SELECT report, previous,
+                        max(share) FILTER (WHERE topic = 'problems') AS p,
+                        max(share) FILTER (WHERE topic = 'improvements') AS i,
+                        max(share) FILTER (WHERE topic = 'problems_and_improvements') AS pi,
+                        max(share) FILTER (WHERE topic = 'all') AS a,
+                        max(chars) FILTER (WHERE topic = 'problems_and_improvements') AS n
+                    FROM year_reuse GROUP BY ALL),
+                 se AS (SELECT report, sum(added), sum(removed), sum(changed), sum(unchanged) FROM year_sections GROUP BY ALL)
+                SELECT ru.*, se.* EXCLUDE (report) FROM ru LEFT JOIN se USING (report) ORDER BY ru.report""").fetchall():
+            if r[0] in index and r[1] in index:
+                rows.append([index[r[0]], index[r[1]], *(_num(v) for v in r[2:]), None])
+    return {"fields": list(YOY_FIELDS), "rows": rows}
+
+
 def build_payload(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike[str] | None = None,
                   max_quotes: int = DEFAULT_QUOTES, filters: Filters | None = None) -> dict[str, Any]:
     """Everything the page shows, from one open database; ``filters`` limits the reports embedded."""
@@ -107,6 +132,7 @@ def build_payload(con: duckdb.DuckDBPyConnection, db_path: str | os.PathLike[str
     n_failed = con.execute("SELECT count(*) FROM reports WHERE status = 'failed'").fetchall()[0][0]
 
     return {
+        "yoy": _year_over_year(con, index),
         "meta": {
             "db": Path(db_path).name if db_path else "",
             "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from gongkai.data.analysis.filters import Filters
 from gongkai.data.analysis.labels import PROCEEDINGS, REFUSAL_GROUPS, refusal_rows
-from gongkai.data.store.schema import TABLES
+from gongkai.data.store.schema import TABLES, YEAR_TABLES
 
 GROUP_COLUMNS = ("year", "admin_level", "province", "city", "county", "format", "template", "unit_key")
 UNIT_COLUMNS = "rep.report, rep.path, rep.organization, rep.unit_key, rep.year, rep.admin_level, rep.province, rep.city, rep.county"
@@ -52,7 +52,7 @@ def connection(db: Db) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(os.fspath(db), read_only=True)
     try:
         have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        missing = [t for t in TABLES if t not in have]
+        missing = [t for t in TABLES if t not in have and t not in YEAR_TABLES]
         if missing:
             raise AnalysisError(f"{os.fspath(db)} is not a gongkai database (no table {missing[0]!r}); "
                                 "build one with gongkai ingest")

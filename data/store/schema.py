@@ -17,6 +17,8 @@ SCHEMA_VERSION = 1
 # inputs (timings, clocks): comparisons of databases ignore them.
 TABLES = ("reports", "files", "cells", "segments", "issues", "failures", "year_links", "year_sections", "year_reuse",
           "year_cells")
+# Added after the first release: a database written before has them from its next ingest on.
+YEAR_TABLES = ("year_sections", "year_reuse", "year_cells")
 TIMING_COLUMNS = frozenset({"load_seconds", "parse_seconds", "peak_rss_mb", "ingested_at", "failed_at"})
 
 DDL = """
