@@ -16,7 +16,6 @@ import pyarrow as pa
 
 from gongkai.data.store.writer import Writer
 from gongkai.inference.yoy.compare import Prepared, diff, prepare, reuse_chars
-from gongkai.inference.yoy.tables import flatten
 
 CHUNK = 500  # links compared per batch of records read (bounds memory on a large database)
 
@@ -26,15 +25,27 @@ def _records(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[str, d
     return {sha: json.loads(rec) for sha, rec in rows.fetchall() if rec}
 
 
-def _split(key: str) -> tuple[str, str, str]:
-    table, rest = key.split(".", 1)
-    row, col = rest.rsplit(".", 1)
-    return table, row, col
+# The cell deltas straight from the stored cells, in SQL (a pass over thousands of links in one query).
+_CELLS_SQL = """
+INSERT INTO year_cells
+WITH keys AS (
+    SELECT l.report, l.previous, c.table_key, c.row_key, c.column_key FROM _yoy_links l JOIN cells c ON c.report = l.report
+    UNION
+    SELECT l.report, l.previous, c.table_key, c.row_key, c.column_key FROM _yoy_links l JOIN cells c ON c.report = l.previous)
+SELECT k.report, k.previous, k.table_key, k.row_key, k.column_key, a.value AS old, b.value AS new,
+       round(b.value - a.value, 6) AS delta
+FROM keys k
+LEFT JOIN cells a ON a.report = k.previous AND a.table_key = k.table_key AND a.row_key = k.row_key
+                 AND a.column_key = k.column_key
+LEFT JOIN cells b ON b.report = k.report AND b.table_key = k.table_key AND b.row_key = k.row_key
+                 AND b.column_key = k.column_key
+WHERE a.value IS NOT NULL OR b.value IS NOT NULL
+"""
 
 
 def rows_for(links: list[tuple[str, str]], records: dict[str, dict[str, Any]]) -> dict[str, list[dict]]:
-    """The year_sections, year_reuse and year_cells rows of ``links`` (``(report, previous)``)."""
-    out: dict[str, list[dict]] = {"year_sections": [], "year_reuse": [], "year_cells": []}
+    """The year_sections and year_reuse rows of ``links`` (``(report, previous)``)."""
+    out: dict[str, list[dict]] = {"year_sections": [], "year_reuse": []}
     prepared: dict[str, Prepared] = {}
 
     def prep(sha: str) -> Prepared:
@@ -56,15 +67,6 @@ def rows_for(links: list[tuple[str, str]], records: dict[str, dict[str, Any]]) -
         for topic, share in reuse.items():
             out["year_reuse"].append({"report": report, "previous": previous, "topic": topic, "share": share,
                                       "chars": chars[topic]})
-        a, b = flatten(old.rec.get("tables") or {}), flatten(new.rec.get("tables") or {})
-        for key in sorted(set(a) | set(b)):
-            x, y = a.get(key), b.get(key)
-            if x is None and y is None:
-                continue
-            t, r, c = _split(key)
-            out["year_cells"].append({"report": report, "previous": previous, "table_key": t, "row_key": r,
-                                      "column_key": c, "old": x, "new": y,
-                                      "delta": None if x is None or y is None else round(y - x, 6)})
     return out
 
 
@@ -75,9 +77,6 @@ _SCHEMAS = {
                                 ("similarity", pa.float64()), ("reuse", pa.float64()), ("chars", pa.int32())]),
     "year_reuse": pa.schema([("report", pa.string()), ("previous", pa.string()), ("topic", pa.string()),
                              ("share", pa.float64()), ("chars", pa.int32())]),
-    "year_cells": pa.schema([("report", pa.string()), ("previous", pa.string()), ("table_key", pa.string()),
-                             ("row_key", pa.string()), ("column_key", pa.string()), ("old", pa.float64()),
-                             ("new", pa.float64()), ("delta", pa.float64())]),
 }
 
 
@@ -93,10 +92,17 @@ def recompute(writer: Writer) -> int:
         rows = rows_for(part, _records(con, {s for link in part for s in link})) if part else {}
         drop = stale if i == 0 else []
 
-        def body(rows=rows, drop=drop) -> None:
-            for table in _SCHEMAS:
-                if drop:
+        def body(rows=rows, drop=drop, part=part) -> None:
+            if drop:
+                for table in (*_SCHEMAS, "year_cells"):
                     con.execute(f"DELETE FROM {table} WHERE report IN (SELECT unnest(?))", [drop])
+            if part:
+                con.register("_yoy_links", pa.table({"report": [r for r, _ in part], "previous": [p for _, p in part]}))
+                try:
+                    con.execute(_CELLS_SQL)
+                finally:
+                    con.unregister("_yoy_links")
+            for table in _SCHEMAS:
                 if rows.get(table):
                     con.register("_yoy_rows", pa.Table.from_pylist(rows[table], schema=_SCHEMAS[table]))
                     try:

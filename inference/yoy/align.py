@@ -99,8 +99,11 @@ def inline_edits(a: str, b: str) -> list[tuple[str, str]]:
     return out
 
 
-def align(old: list[Para], new: list[Para], *, edits: bool = True) -> list[Entry]:
-    """One entry per new paragraph (and per split piece), one per removed old paragraph."""
+def align(old: list[Para], new: list[Para], *, edits: bool = True,
+          grams: tuple[list[frozenset[str]], list[frozenset[str]]] | None = None) -> list[Entry]:
+    """One entry per new paragraph (and per split piece), one per removed old paragraph.
+
+    ``grams``: the paragraphs' character bigrams when already computed (old, new)."""
     match: dict[int, tuple[int, float]] = {}  # new -> (old, similarity)
     used: set[int] = set()
     by_key: dict[str, list[int]] = {}
@@ -114,12 +117,12 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True) -> list[Entry
                 break
     rest_new = [p for p in new if p.index not in match]
     rest_old = [p for p in old if p.index not in used]
-    grams = {("n", p.index): bigrams(p.key) for p in rest_new} | {("o", p.index): bigrams(p.key) for p in rest_old}
+    old_grams, new_grams = grams or ([bigrams(q.key) for q in old], [bigrams(p.key) for p in new])
     cands = []
     for p in rest_new:
-        a = grams[("n", p.index)]
+        a = new_grams[p.index]
         for q in rest_old:
-            b = grams[("o", q.index)]
+            b = old_grams[q.index]
             inter = len(a & b)
             if inter:
                 dice = 2 * inter / (len(a) + len(b))
@@ -135,16 +138,14 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True) -> list[Entry
             j, sim = match[p.index]
             entries[p.index] = Entry("unchanged" if sim == 1.0 else "changed", j, p.index, round(sim, 4))
     # pieces: an unmatched paragraph mostly contained in a matched paragraph of the other year
-    old_grams = {q.index: grams.get(("o", q.index)) or bigrams(q.key) for q in old}
-    new_grams = {p.index: grams.get(("n", p.index)) or bigrams(p.key) for p in new}
     pieces: list[Entry] = []
     mate = {j: i for i, (j, _) in match.items()}  # old -> its matched new paragraph
     for p in new:
         if p.index in match:
             continue
         a = new_grams[p.index]
-        best = max(((_piece(old_grams[q.index], a, new_grams.get(mate.get(q.index, -1))), q.index) for q in old),
-                   default=(0.0, -1))
+        best = max(((_piece(old_grams[q.index], a, new_grams[mate[q.index]] if q.index in mate else None), q.index)
+                    for q in old), default=(0.0, -1))
         if best[0] >= PIECE:
             entries[p.index] = Entry("changed", best[1], p.index, round(best[0], 4), split=True)
         else:

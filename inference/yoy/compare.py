@@ -15,6 +15,7 @@ from gongkai.inference.yoy.paragraphs import Para, paragraphs
 from gongkai.inference.yoy.tables import CellDelta, Relation, deltas, relations
 
 REUSE_TOPICS = ("problems", "improvements")
+_SEP = "\x00"
 _PROBLEMS_SECTION = 5  # 存在的主要问题及改进情况: the topics' text when no topic segments were found
 
 
@@ -25,14 +26,25 @@ class Prepared:
     rec: dict[str, Any]
     paras: list[Para]
     vocab: np.ndarray  # run hashes of the narrative (for others' reuse against it)
-    codes: list[np.ndarray]  # per paragraph
+    codes: np.ndarray  # code points of all paragraphs, each followed by a separator (no run spans two)
+    bounds: np.ndarray  # start of each paragraph in ``codes``, and the end
+    grams: list[frozenset[str]]  # character bigrams per paragraph
+    section_grams: dict[int, frozenset[str]]  # character bigrams per section
 
 
 def prepare(rec: dict[str, Any]) -> Prepared:
     paras = paragraphs(rec)
-    codes = [R.codes(p.key) for p in paras]
-    vocab = np.unique(np.concatenate([R.ngram_hashes(c) for c in codes])) if codes else np.empty(0, np.uint64)
-    return Prepared(rec, paras, vocab, codes)
+    codes = R.codes("".join(p.key + _SEP for p in paras))
+    bounds = np.cumsum([0] + [len(p.key) + 1 for p in paras])
+    h = R.ngram_hashes(codes)
+    # runs that take in a separator are no text: drop them from the vocabulary
+    clean = np.convolve((codes == ord(_SEP)).astype(np.int32), np.ones(R.N, np.int32), "valid")[: len(h)] == 0
+    vocab = np.unique(h[clean]) if len(h) else np.empty(0, np.uint64)
+    grams = [bigrams(p.key) for p in paras]
+    by_section: dict[int, set[str]] = {}
+    for p, g in zip(paras, grams, strict=True):
+        by_section.setdefault(p.section, set()).update(g)
+    return Prepared(rec, paras, vocab, codes, bounds, grams, {k: frozenset(v) for k, v in by_section.items()})
 
 
 @dataclass
@@ -80,9 +92,11 @@ def _titles(*recs: dict[str, Any]) -> dict[int, str]:
     return out
 
 
-def _share(cov: list[np.ndarray], idx: list[int]) -> float | None:
-    total = sum(len(cov[i]) for i in idx)
-    return None if not total else round(float(sum(int(cov[i].sum()) for i in idx)) / total, 4)
+def _share(cov: tuple[np.ndarray, np.ndarray], idx: list[int]) -> float | None:
+    """Reused characters over all characters of the paragraphs ``idx`` (per-paragraph counts ``cov``)."""
+    hit, size = cov
+    total = int(size[idx].sum()) if idx else 0
+    return None if not total else round(float(hit[idx].sum()) / total, 4)
 
 
 def topic_paragraphs(paras: list[Para], topic: str) -> list[int]:
@@ -104,8 +118,11 @@ def reuse_chars(new: Prepared) -> dict[str, int]:
 
 def diff(old: Prepared, new: Prepared, *, edits: bool = True) -> tuple[list[Entry], list[SectionDiff], dict]:
     """Entries, per-section rows and reuse by topic (no tables): the part a database pass stores."""
-    entries = align(old.paras, new.paras, edits=edits)
-    cov = [R.covered(c, old.vocab) for c in new.codes]
+    entries = align(old.paras, new.paras, edits=edits, grams=(old.grams, new.grams))
+    mask = R.covered(new.codes, old.vocab)
+    mask[new.bounds[1:] - 1] = False  # the separators
+    run = np.concatenate([[0], np.cumsum(mask)])
+    cov = (run[new.bounds[1:] - 1] - run[new.bounds[:-1]], np.diff(new.bounds) - 1)
     titles = _titles(old.rec, new.rec)
     numbers = sorted({p.section for p in old.paras} | {p.section for p in new.paras})
     secs = {n: SectionDiff(n, titles.get(n, "")) for n in numbers}
@@ -115,8 +132,7 @@ def diff(old: Prepared, new: Prepared, *, edits: bool = True) -> tuple[list[Entr
         setattr(s, e.kind, getattr(s, e.kind) + 1)
         s.moved += e.moved
     for n, s in secs.items():
-        a = frozenset().union(*(bigrams(p.key) for p in old.paras if p.section == n))
-        b = frozenset().union(*(bigrams(p.key) for p in new.paras if p.section == n))
+        a, b = old.section_grams.get(n, frozenset()), new.section_grams.get(n, frozenset())
         s.similarity = round(2 * len(a & b) / (len(a) + len(b)), 4) if a or b else None
         idx = [p.index for p in new.paras if p.section == n]
         s.reuse = _share(cov, idx)
