@@ -27,19 +27,15 @@ def _records(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[str, d
 
 # The cell deltas straight from the stored cells, in SQL (a pass over thousands of links in one query).
 _CELLS_SQL = """
-INSERT INTO year_cells
-WITH keys AS (
-    SELECT l.report, l.previous, c.table_key, c.row_key, c.column_key FROM _yoy_links l JOIN cells c ON c.report = l.report
-    UNION
-    SELECT l.report, l.previous, c.table_key, c.row_key, c.column_key FROM _yoy_links l JOIN cells c ON c.report = l.previous)
-SELECT k.report, k.previous, k.table_key, k.row_key, k.column_key, a.value AS old, b.value AS new,
-       round(b.value - a.value, 6) AS delta
-FROM keys k
-LEFT JOIN cells a ON a.report = k.previous AND a.table_key = k.table_key AND a.row_key = k.row_key
-                 AND a.column_key = k.column_key
-LEFT JOIN cells b ON b.report = k.report AND b.table_key = k.table_key AND b.row_key = k.row_key
-                 AND b.column_key = k.column_key
-WHERE a.value IS NOT NULL OR b.value IS NOT NULL
+INSERT INTO year_cells BY NAME
+WITH rel AS (SELECT * FROM cells WHERE report IN (SELECT report FROM _yoy_links UNION SELECT previous FROM _yoy_links)),
+     a AS (SELECT l.report, l.previous, c.table_key, c.row_key, c.column_key, c.value AS old
+           FROM _yoy_links l JOIN rel c ON c.report = l.previous),
+     b AS (SELECT l.report, l.previous, c.table_key, c.row_key, c.column_key, c.value AS new
+           FROM _yoy_links l JOIN rel c ON c.report = l.report)
+SELECT report, previous, table_key, row_key, column_key, a.old, b.new, round(b.new - a.old, 6) AS delta
+FROM a FULL OUTER JOIN b USING (report, previous, table_key, row_key, column_key)
+WHERE a.old IS NOT NULL OR b.new IS NOT NULL
 """
 
 

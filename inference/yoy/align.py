@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gongkai.inference.yoy.paragraphs import Para
@@ -100,7 +101,7 @@ def inline_edits(a: str, b: str) -> list[tuple[str, str]]:
 
 
 def align(old: list[Para], new: list[Para], *, edits: bool = True,
-          grams: tuple[list[frozenset[str]], list[frozenset[str]]] | None = None) -> list[Entry]:
+          grams: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None) -> list[Entry]:
     """One entry per new paragraph (and per split piece), one per removed old paragraph.
 
     ``grams``: the paragraphs' character bigrams when already computed (old, new)."""
@@ -139,18 +140,18 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True,
             entries[p.index] = Entry("unchanged" if sim == 1.0 else "changed", j, p.index, round(sim, 4))
     # pieces: an unmatched paragraph mostly contained in a matched paragraph of the other year
     pieces: list[Entry] = []
-    mate = {j: i for i, (j, _) in match.items()}  # old -> its matched new paragraph
+    # only a paragraph matched with edits can have lost a piece (an exact copy covers itself)
+    mate = {j: i for i, (j, sim) in match.items() if sim < 1.0}  # old -> its edited new paragraph
     for p in new:
         if p.index in match:
             continue
         a = new_grams[p.index]
-        best = max(((_piece(old_grams[q.index], a, new_grams[mate[q.index]] if q.index in mate else None), q.index)
-                    for q in old), default=(0.0, -1))
+        best = max(((_piece(old_grams[j], a, new_grams[i]), j) for j, i in mate.items()), default=(0.0, -1))
         if best[0] >= PIECE:
             entries[p.index] = Entry("changed", best[1], p.index, round(best[0], 4), split=True)
         else:
             entries[p.index] = Entry("added", None, p.index, 0.0)
-    new_mate = {i: j for i, (j, _) in match.items()}
+    new_mate = {i: j for i, (j, sim) in match.items() if sim < 1.0}
     for q in old:
         if q.index in used or any(e.old == q.index for e in entries.values()):
             continue

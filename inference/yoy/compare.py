@@ -28,8 +28,23 @@ class Prepared:
     vocab: np.ndarray  # run hashes of the narrative (for others' reuse against it)
     codes: np.ndarray  # code points of all paragraphs, each followed by a separator (no run spans two)
     bounds: np.ndarray  # start of each paragraph in ``codes``, and the end
-    grams: list[frozenset[str]]  # character bigrams per paragraph
-    section_grams: dict[int, frozenset[str]]  # character bigrams per section
+    _grams: list[frozenset[str] | None] = field(default_factory=list)
+
+    @property
+    def grams(self) -> _Grams:
+        """Character bigrams per paragraph, made when first asked for (exact copies never need them)."""
+        return _Grams(self)
+
+
+class _Grams:
+    def __init__(self, prep: Prepared) -> None:
+        self.prep = prep
+
+    def __getitem__(self, i: int) -> frozenset[str]:
+        g = self.prep._grams
+        if g[i] is None:
+            g[i] = bigrams(self.prep.paras[i].key)
+        return g[i]  # type: ignore[return-value]
 
 
 def prepare(rec: dict[str, Any]) -> Prepared:
@@ -39,12 +54,8 @@ def prepare(rec: dict[str, Any]) -> Prepared:
     h = R.ngram_hashes(codes)
     # runs that take in a separator are no text: drop them from the vocabulary
     clean = np.convolve((codes == ord(_SEP)).astype(np.int32), np.ones(R.N, np.int32), "valid")[: len(h)] == 0
-    vocab = np.unique(h[clean]) if len(h) else np.empty(0, np.uint64)
-    grams = [bigrams(p.key) for p in paras]
-    by_section: dict[int, set[str]] = {}
-    for p, g in zip(paras, grams, strict=True):
-        by_section.setdefault(p.section, set()).update(g)
-    return Prepared(rec, paras, vocab, codes, bounds, grams, {k: frozenset(v) for k, v in by_section.items()})
+    vocab = np.sort(h[clean]) if len(h) else np.empty(0, np.uint64)  # sorted, for searchsorted
+    return Prepared(rec, paras, vocab, codes, bounds, [None] * len(paras))
 
 
 @dataclass
@@ -56,7 +67,7 @@ class SectionDiff:
     changed: int = 0
     unchanged: int = 0
     moved: int = 0
-    similarity: float | None = None  # Dice of the section's character bigrams, last year vs this
+    similarity: float | None = None  # paragraph similarity weighted by characters, last year and this
     reuse: float | None = None  # share of this year's section text that is last year's (see reuse)
     chars: int = 0  # this year's narrative characters
 
@@ -126,14 +137,19 @@ def diff(old: Prepared, new: Prepared, *, edits: bool = True) -> tuple[list[Entr
     titles = _titles(old.rec, new.rec)
     numbers = sorted({p.section for p in old.paras} | {p.section for p in new.paras})
     secs = {n: SectionDiff(n, titles.get(n, "")) for n in numbers}
+    weight: dict[int, list[float]] = {n: [0.0, 0.0] for n in secs}  # similar characters, all characters
     for e in entries:
         p = new.paras[e.new] if e.new is not None else old.paras[e.old]  # type: ignore[index]
         s = secs[p.section]
         setattr(s, e.kind, getattr(s, e.kind) + 1)
         s.moved += e.moved
+        size = (len(old.paras[e.old].key) if e.old is not None else 0) + (
+            len(new.paras[e.new].key) if e.new is not None else 0)
+        w = weight[p.section]
+        w[0] += e.similarity * size
+        w[1] += size
     for n, s in secs.items():
-        a, b = old.section_grams.get(n, frozenset()), new.section_grams.get(n, frozenset())
-        s.similarity = round(2 * len(a & b) / (len(a) + len(b)), 4) if a or b else None
+        s.similarity = round(weight[n][0] / weight[n][1], 4) if weight[n][1] else None
         idx = [p.index for p in new.paras if p.section == n]
         s.reuse = _share(cov, idx)
         s.chars = sum(len(new.paras[i].key) for i in idx)

@@ -110,33 +110,34 @@ def _skip_heading(text: str, start: int, end: int, title: str | None) -> int:
 def paragraphs(rec: dict[str, Any]) -> list[Para]:
     """Narrative paragraphs of ``rec`` (a record dict) in report order."""
     text = rec.get("text") or ""
-    segments = sorted((s["start"], s["end"], s["topic"]) for s in rec.get("segments") or [])
     titles = {s["start"]: s.get("title") for s in rec.get("sections") or []}
     width = _wrap_width(text)
-    out: list[Para] = []
+    found: list[tuple[int, int, str]] = []  # section, start, text
     for section, start, end in _spans(rec):
         buf: list[tuple[int, str]] = []
         if start in titles:
             start = _skip_heading(text, start, end, titles[start])
         for lstart, line in _lines(text, start, end):
             s = line.strip()
-            heading = _HEADING.match(s) and len(s) < 30 and not _SENTENCE.search(s)
-            if not s or heading or "\t" in s or "|" in s:  # a break, a heading or a table row
-                _flush(buf, section, segments, out)
+            if not s or "\t" in s or "|" in s or (len(s) < 30 and _HEADING.match(s) and not _SENTENCE.search(s)):
+                if buf:  # a break, a heading or a table row ends the paragraph
+                    _flush(buf, section, found)
                 continue
             buf.append((lstart + line.find(s[0]), s))
             if s.endswith(_CLOSE) and len(s) != width:
-                _flush(buf, section, segments, out)
-        _flush(buf, section, segments, out)
-    return out
+                _flush(buf, section, found)
+        if buf:
+            _flush(buf, section, found)
+    # one normalisation for the whole report (NFKC keeps the separator)
+    keys = _SPACE.sub("", unicodedata.normalize("NFKC", "\x00".join(t for _, _, t in found))).split("\x00")
+    segments = sorted((s["start"], s["end"], s["topic"]) for s in rec.get("segments") or [])
+    return [Para(i, sec, p0, body, key, _topic(segments, p0, p0 + len(body)))
+            for i, ((sec, p0, body), key) in enumerate(zip(found, keys, strict=True))] if found else []
 
 
-def _flush(buf: list[tuple[int, str]], section: int, segments: list[tuple[int, int, str]], out: list[Para]) -> None:
+def _flush(buf: list[tuple[int, str]], section: int, out: list[tuple[int, int, str]]) -> None:
     """Close the paragraph in ``buf`` (kept when it holds a sentence)."""
-    if not buf:
-        return
     body = "".join(t for _, t in buf)
     if _SENTENCE.search(body):
-        p0 = buf[0][0]
-        out.append(Para(len(out), section, p0, body, norm(body), _topic(segments, p0, p0 + len(body))))
+        out.append((section, buf[0][0], body))
     buf.clear()
