@@ -190,7 +190,7 @@ def make_pair(rng: random.Random, *, admin_level: AdminLevel | None = None) -> P
             op = rng.choices(OPS, weights=_WEIGHTS["problems" if topic == "problems" else "default"])[0]
             if op == "remove":
                 continue
-            if op == "reword" and topic:
+            if op == "reword" and topic and bank.get(topic):
                 q, mask = _reword(p, bank.get(topic, []), rng)
             else:
                 q, mask = copy.deepcopy(p), [True] * len(p.text)

@@ -55,6 +55,41 @@ def lis_members(seq: list[int]) -> set[int]:
     return out
 
 
+def _groups(rest_new, rest_old, match, used, inside, old_grams, new_grams, entries, merged) -> None:
+    """Paragraphs merged into one (or one split into several) that no pair matched: each piece lies
+    mostly inside the whole, and together they cover at least half of it."""
+    for p in rest_new:  # several of last year's paragraphs in one of this year's
+        if p.index in match:
+            continue
+        qs = [q.index for q in rest_old if q.index not in used and inside.get((p.index, q.index), (0, 0))[0] >= PIECE]
+        if len(qs) < 2:
+            continue
+        a = new_grams[p.index]
+        cover = len(a & frozenset().union(*(old_grams[j] for j in qs))) / len(a)
+        if cover >= 0.5:
+            main = max(qs, key=lambda j: (len(old_grams[j]), -j))
+            match[p.index] = (main, cover)
+            used.update(qs)
+            merged.extend(Entry("changed", j, p.index, round(inside[(p.index, j)][0], 4), split=True)
+                          for j in qs if j != main)
+    for q in rest_old:  # one of last year's paragraphs in several of this year's
+        if q.index in used:
+            continue
+        ns = [p.index for p in rest_new if p.index not in match and p.index not in entries
+              and inside.get((p.index, q.index), (0, 0))[1] >= PIECE]
+        if len(ns) < 2:
+            continue
+        b = old_grams[q.index]
+        cover = len(b & frozenset().union(*(new_grams[i] for i in ns))) / len(b)
+        if cover >= 0.5:
+            main = max(ns, key=lambda i: (len(new_grams[i]), -i))
+            match[main] = (q.index, cover)
+            used.add(q.index)
+            for i in ns:
+                if i != main:
+                    entries[i] = Entry("changed", q.index, i, round(inside[(i, q.index)][1], 4), split=True)
+
+
 def _piece(whole: frozenset[str], piece: frozenset[str], mate: frozenset[str] | None) -> float:
     """How well ``piece`` completes ``whole``'s matched paragraph ``mate`` into ``whole`` (split or merge).
 
@@ -120,6 +155,7 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True,
     rest_old = [p for p in old if p.index not in used]
     old_grams, new_grams = grams or ([bigrams(q.key) for q in old], [bigrams(p.key) for p in new])
     cands = []
+    inside: dict[tuple[int, int], tuple[float, float]] = {}  # (new, old) -> (old in new, new in old)
     for p in rest_new:
         a = new_grams[p.index]
         for q in rest_old:
@@ -129,11 +165,14 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True,
                 dice = 2 * inter / (len(a) + len(b))
                 if dice >= CHANGED:
                     cands.append((dice, p.index, q.index))
+                inside[(p.index, q.index)] = (inter / len(b), inter / len(a))
     for dice, i, j in sorted(cands, reverse=True):
         if i not in match and j not in used:
             match[i] = (j, dice)
             used.add(j)
     entries: dict[int, Entry] = {}
+    merged: list[Entry] = []
+    _groups(rest_new, rest_old, match, used, inside, old_grams, new_grams, entries, merged)
     for p in new:
         if p.index in match:
             j, sim = match[p.index]
@@ -143,7 +182,7 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True,
     # only a paragraph matched with edits can have lost a piece (an exact copy covers itself)
     mate = {j: i for i, (j, sim) in match.items() if sim < 1.0}  # old -> its edited new paragraph
     for p in new:
-        if p.index in match:
+        if p.index in match or p.index in entries:
             continue
         a = new_grams[p.index]
         best = max(((_piece(old_grams[j], a, new_grams[i]), j) for j, i in mate.items()), default=(0.0, -1))
@@ -152,6 +191,7 @@ def align(old: list[Para], new: list[Para], *, edits: bool = True,
         else:
             entries[p.index] = Entry("added", None, p.index, 0.0)
     new_mate = {i: j for i, (j, sim) in match.items() if sim < 1.0}
+    pieces.extend(merged)
     for q in old:
         if q.index in used or any(e.old == q.index for e in entries.values()):
             continue

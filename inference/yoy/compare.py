@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -110,19 +111,35 @@ def _share(cov: tuple[np.ndarray, np.ndarray], idx: list[int]) -> float | None:
     return None if not total else round(float(hit[idx].sum()) / total, 4)
 
 
+_MEASURES = re.compile(r"改进|措施|下一步|打算|计划")
+
+
 def topic_paragraphs(paras: list[Para], topic: str) -> list[int]:
-    """Paragraphs of a topic: by topic segment; without such segments, the problems section."""
-    idx = [p.index for p in paras if p.topic == topic]
-    if idx or any(p.topic in REUSE_TOPICS for p in paras):
-        return idx
-    return [p.index for p in paras if p.section == _PROBLEMS_SECTION] if topic in REUSE_TOPICS else []
+    """Paragraphs of ``problems``, ``improvements`` or both (``problems_and_improvements``).
+
+    Where the report's section 5 (存在的主要问题及改进情况) was found, both topics are its
+    paragraphs: problems those the topic classifier calls problems, improvements the rest; when it
+    calls none problems, the section is cut where a paragraph opens on the measures (改进措施,
+    下一步 …). Without section 5, the topic segments decide.
+    """
+    sec = [p for p in paras if p.section == _PROBLEMS_SECTION]
+    if not sec:
+        want = REUSE_TOPICS if topic == "problems_and_improvements" else (topic,)
+        return [p.index for p in paras if p.topic in want]
+    if topic == "problems_and_improvements":
+        return [p.index for p in sec]
+    if any(p.topic == "problems" for p in sec):
+        return [p.index for p in sec if (p.topic == "problems") == (topic == "problems")]
+    cut = next((k for k, p in enumerate(sec) if k and _MEASURES.search(p.text[:20])), len(sec))
+    if cut == len(sec):  # no paragraph opens on the measures: the section counts for both
+        return [p.index for p in sec]
+    return [p.index for p in (sec[:cut] if topic == "problems" else sec[cut:])]
 
 
 def reuse_chars(new: Prepared) -> dict[str, int]:
     """Characters of this year's text behind each reuse share."""
-    n = {t: sum(len(new.paras[i].key) for i in topic_paragraphs(new.paras, t)) for t in REUSE_TOPICS}
-    n["problems_and_improvements"] = sum(len(new.paras[i].key) for i in
-                                         {i for t in REUSE_TOPICS for i in topic_paragraphs(new.paras, t)})
+    n = {t: sum(len(new.paras[i].key) for i in topic_paragraphs(new.paras, t))
+         for t in (*REUSE_TOPICS, "problems_and_improvements")}
     n["all"] = sum(len(p.key) for p in new.paras)
     return n
 
@@ -153,9 +170,7 @@ def diff(old: Prepared, new: Prepared, *, edits: bool = True) -> tuple[list[Entr
         idx = [p.index for p in new.paras if p.section == n]
         s.reuse = _share(cov, idx)
         s.chars = sum(len(new.paras[i].key) for i in idx)
-    reuse = {t: _share(cov, topic_paragraphs(new.paras, t)) for t in REUSE_TOPICS}
-    reuse["problems_and_improvements"] = _share(cov, sorted({i for t in REUSE_TOPICS
-                                                            for i in topic_paragraphs(new.paras, t)}))
+    reuse = {t: _share(cov, topic_paragraphs(new.paras, t)) for t in (*REUSE_TOPICS, "problems_and_improvements")}
     reuse["all"] = _share(cov, [p.index for p in new.paras])
     return entries, list(secs.values()), reuse
 

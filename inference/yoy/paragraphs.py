@@ -16,6 +16,8 @@ _HEADING = re.compile(
 # A paragraph is narrative when it holds a sentence; table rows and cell labels never do.
 _SENTENCE = re.compile(r"[。！？；;!?]")
 _SPACE = re.compile(r"\s+")
+# A short line with no punctuation at all is a heading (存在问题, 改进措施), not the start of a paragraph.
+_PUNCT = re.compile(r"[，,、。；;：:！？!?（）()“”]")
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,25 @@ LONG = 400
 _RUN_IN = re.compile(r"(?=[（(][一二三四五六七八九十]{1,3}[)）]|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}是|"
                      r"(?<=[。；])[一二三四五六七八九十]{1,2}、)")
 _SENT_END = re.compile(r"(?<=[。！？])")
+# In any line, a sub-heading ordinal right after a full stop starts a paragraph: 。(二)改进措施
+_SUB_AFTER_STOP = re.compile(r"(?<=[。！？])(?=[（(][一二三四五六七八九十]{1,3}[)）])")
 
 
-def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """``(offset, line)`` of ``text[start:end]``, long lines cut into paragraph-sized pieces."""
+def _lines(text: str, start: int, end: int, run_in: bool) -> list[tuple[int, str]]:
+    """``(offset, line)`` of ``text[start:end]``, long lines cut into paragraph-sized pieces; in a
+    run-in text (``run_in``: it has lost its paragraph breaks) also at sub-headings after a stop."""
     out, pos = [], start
     for line in text[start:end].split("\n"):
-        if len(line) <= LONG:
+        if len(line) <= LONG and not run_in:
             out.append((pos, line))
+        elif len(line) <= LONG:
+            off = pos
+            pieces = _SUB_AFTER_STOP.split(line)
+            for k, piece in enumerate(pieces):
+                out.append((off, piece))
+                if k < len(pieces) - 1:  # the last piece may go on in the next (wrapped) line
+                    out.append((off + len(piece), ""))
+                off += len(piece)
         else:
             off = pos
             for piece in _RUN_IN.split(line):
@@ -112,14 +125,16 @@ def paragraphs(rec: dict[str, Any]) -> list[Para]:
     text = rec.get("text") or ""
     titles = {s["start"]: s.get("title") for s in rec.get("sections") or []}
     width = _wrap_width(text)
+    run_in = any(len(x) > LONG for x in text.split("\n"))
     found: list[tuple[int, int, str]] = []  # section, start, text
     for section, start, end in _spans(rec):
         buf: list[tuple[int, str]] = []
         if start in titles:
             start = _skip_heading(text, start, end, titles[start])
-        for lstart, line in _lines(text, start, end):
+        for lstart, line in _lines(text, start, end, run_in):
             s = line.strip()
-            if not s or "\t" in s or "|" in s or (len(s) < 30 and _HEADING.match(s) and not _SENTENCE.search(s)):
+            if not s or "\t" in s or "|" in s or (len(s) < 30 and not _SENTENCE.search(s) and (
+                    _HEADING.match(s) or (len(s) != width and not _PUNCT.search(s)))):
                 if buf:  # a break, a heading or a table row ends the paragraph
                     _flush(buf, section, found)
                 continue
