@@ -126,6 +126,14 @@ def test_ingest_stores_comparisons_and_recomputes_them_when_a_link_changes(tmp_p
         assert n_cells == sum(c["delta"] is not None for c in pair.diff["cells"])
         share = db.sql("SELECT share FROM year_reuse WHERE topic = 'all'").fetchall()[0][0]
         assert abs(share - pair.diff["reuse"]["all"]) <= 0.05
+        from gongkai import analysis
+
+        by_year = analysis.reuse(db, by="year", topic="all")
+        assert list(by_year["year"]) == [year + 1] and by_year["share"].iloc[0] == pytest.approx(share)
+        ch = analysis.changes(db)
+        assert len(ch) == 1 and ch["previous_year"].iloc[0] == year and ch["reuse_all"].iloc[0] == pytest.approx(share)
+        assert ch["cells_changed"].iloc[0] == sum(bool(c["delta"]) for c in pair.diff["cells"])
+        assert len(analysis.top_reusers(db, topic="all")) == 1
     # last year's file changes: the link now points at its new content, and so do the rows
     (src / "a.txt").write_bytes(ro.data.replace("。".encode(), "。\n".encode(), 1))
     ingest([src], db_path, IngestOptions(workers=1, progress=False))
