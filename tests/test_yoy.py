@@ -123,7 +123,7 @@ def test_ingest_stores_comparisons_and_recomputes_them_when_a_link_changes(tmp_p
         links = db.sql("SELECT DISTINCT report, previous FROM year_sections").fetchall()
         assert links == [(sha[year + 1], sha[year])]
         n_cells = db.sql("SELECT count(*) FROM year_cells WHERE delta IS NOT NULL").fetchall()[0][0]
-        assert n_cells == sum(c["delta"] is not None for c in pair.diff["cells"])
+        assert n_cells == sum(bool(c["delta"]) for c in pair.diff["cells"])  # the cells that differ
         share = db.sql("SELECT share FROM year_reuse WHERE topic = 'all'").fetchall()[0][0]
         assert abs(share - pair.diff["reuse"]["all"]) <= 0.05
         from gongkai import analysis
@@ -133,6 +133,7 @@ def test_ingest_stores_comparisons_and_recomputes_them_when_a_link_changes(tmp_p
         ch = analysis.changes(db)
         assert len(ch) == 1 and ch["previous_year"].iloc[0] == year and ch["reuse_all"].iloc[0] == pytest.approx(share)
         assert ch["cells_changed"].iloc[0] == sum(bool(c["delta"]) for c in pair.diff["cells"])
+        assert ch["cells_compared"].iloc[0] == sum(c["delta"] is not None for c in pair.diff["cells"])
         assert len(analysis.top_reusers(db, topic="all")) == 1
     # last year's file changes: the link now points at its new content, and so do the rows
     (src / "a.txt").write_bytes(ro.data.replace("。".encode(), "。\n".encode(), 1))

@@ -60,16 +60,20 @@ def changes(db: Db, **filters) -> pd.DataFrame:
                       max(share) FILTER (WHERE topic = 'problems_and_improvements') AS reuse_problems_and_improvements,
                       max(share) FILTER (WHERE topic = 'all') AS reuse_all
                FROM year_reuse GROUP BY ALL),
-        ce AS (SELECT report, count(*) FILTER (WHERE delta IS NOT NULL) AS cells_compared,
-                      count(*) FILTER (WHERE delta <> 0) AS cells_changed,
+        cmp AS (SELECT l.report, count(*) AS cells_compared FROM year_links l
+                JOIN cells a ON a.report = l.previous JOIN cells b ON b.report = l.report
+                 AND b.table_key = a.table_key AND b.row_key = a.row_key AND b.column_key = a.column_key
+                WHERE a.value IS NOT NULL AND b.value IS NOT NULL GROUP BY ALL),
+        ce AS (SELECT report, count(*) FILTER (WHERE delta <> 0) AS cells_changed,
                       max(abs(delta)) FILTER (WHERE table_key = 'applications' AND column_key = 'total')
                         AS biggest_applications_change
                FROM year_cells GROUP BY ALL)
         SELECT rep.report, sec.previous, rep.path, p.path AS previous_path, rep.organization, rep.unit_key,
                p.year AS previous_year, rep.year, rep.admin_level, rep.province, rep.city, rep.county,
-               sec.* EXCLUDE (report, previous), ru.* EXCLUDE (report), ce.* EXCLUDE (report)
+               sec.* EXCLUDE (report, previous), ru.* EXCLUDE (report), coalesce(cmp.cells_compared, 0) AS cells_compared,
+               coalesce(ce.cells_changed, 0) AS cells_changed, ce.biggest_applications_change
         FROM sec JOIN rep USING (report) JOIN reports p ON p.sha256 = sec.previous
-        LEFT JOIN ru USING (report) LEFT JOIN ce USING (report)
+        LEFT JOIN ru USING (report) LEFT JOIN ce USING (report) LEFT JOIN cmp USING (report)
         ORDER BY rep.unit_key, rep.year""", params)
 
 

@@ -137,9 +137,8 @@ CREATE TABLE IF NOT EXISTS year_cells (
     column_key VARCHAR NOT NULL,
     old        DOUBLE,                  -- last year's value (NULL: not printed or not read)
     new        DOUBLE,
-    delta      DOUBLE,                  -- new - old when both are read
-    PRIMARY KEY (report, table_key, row_key, column_key)
-);
+    delta      DOUBLE                   -- new - old when both are read
+);                                      -- only cells that differ: both read and unequal, or read in one year only
 
 CREATE TABLE IF NOT EXISTS shards_loaded (shard VARCHAR PRIMARY KEY);
 """

@@ -25,7 +25,8 @@ def _records(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[str, d
     return {sha: json.loads(rec) for sha, rec in rows.fetchall() if rec}
 
 
-# The cell deltas straight from the stored cells, in SQL (a pass over thousands of links in one query).
+# The cell deltas straight from the stored cells, in SQL (a pass over thousands of links in one query);
+# only the cells that differ are kept (an equal cell is in ``cells`` already).
 _CELLS_SQL = """
 INSERT INTO year_cells BY NAME
 WITH rel AS (SELECT * FROM cells WHERE report IN (SELECT report FROM _yoy_links UNION SELECT previous FROM _yoy_links)),
@@ -35,7 +36,7 @@ WITH rel AS (SELECT * FROM cells WHERE report IN (SELECT report FROM _yoy_links 
            FROM _yoy_links l JOIN rel c ON c.report = l.report)
 SELECT report, previous, table_key, row_key, column_key, a.old, b.new, round(b.new - a.old, 6) AS delta
 FROM a FULL OUTER JOIN b USING (report, previous, table_key, row_key, column_key)
-WHERE a.old IS NOT NULL OR b.new IS NOT NULL
+WHERE a.old IS DISTINCT FROM b.new
 """
 
 
