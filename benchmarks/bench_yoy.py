@@ -69,7 +69,7 @@ def bench_pairs(n: int, seed: int, formats: list[str], work: Path) -> dict:
     return {"total": total, "by_format": by_fmt, "reuse_errors": errors, "times": times}
 
 
-def bench_db(n: int, seed: int, work: Path) -> dict:
+def bench_db(n: int, seed: int, work: Path, repeat: int = 3) -> dict:
     from gongkai.data.store import yearcompare
     from gongkai.data.store.run import IngestOptions, ingest
     from gongkai.data.store.writer import Writer
@@ -89,13 +89,16 @@ def bench_db(n: int, seed: int, work: Path) -> dict:
     w = Writer(db)
     try:
         links = w.con.execute("SELECT count(*) FROM year_links").fetchone()[0]
-        for table in ("year_sections", "year_reuse", "year_cells"):
-            w.con.execute(f"DELETE FROM {table}")
         # an ingest has loaded DuckDB's Arrow bridge (and pandas) by now; a fresh process has not
         w.con.from_arrow(__import__("pyarrow").table({"x": [1]})).fetchall()
-        t, c = time.perf_counter(), time.process_time()
-        done = yearcompare.recompute(w)
-        pass_s, pass_cpu = time.perf_counter() - t, time.process_time() - c
+        runs = []
+        for _ in range(repeat):  # best of a few passes: the machine is shared
+            for table in ("year_sections", "year_reuse", "year_cells"):
+                w.con.execute(f"DELETE FROM {table}")
+            t, c = time.perf_counter(), time.process_time()
+            done = yearcompare.recompute(w)
+            runs.append((time.perf_counter() - t, time.process_time() - c))
+        pass_s, pass_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
         t = time.perf_counter()
         again = yearcompare.recompute(w)  # nothing changed: nothing to compare
         idle_s = time.perf_counter() - t
@@ -134,7 +137,7 @@ def main() -> int:
                   "(target ≤ 100 ms)")
         if args.db_pairs:
             d = bench_db(args.db_pairs, args.seed, work)
-            print(f"database pass: {d['links']} year links; recomputed {d['compared']} from scratch in "
+            print(f"database pass (best of 3): {d['links']} year links; recomputed {d['compared']} from scratch in "
                   f"{d['pass_s']:.2f} s wall = {d['compared'] / d['pass_s']:.0f} pairs/s, {d['pass_cpu']:.2f} s CPU = "
                   f"{d['compared'] / d['pass_cpu']:.0f} pairs/s (target ≥ 500); "
                   f"a second pass with nothing changed compared {d['idle_compared']} in {d['idle_s']:.3f} s "
