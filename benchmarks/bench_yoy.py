@@ -88,7 +88,7 @@ def bench_db(n: int, seed: int, work: Path, repeat: int = 3) -> dict:
     ingest_s = time.perf_counter() - t0
     w = Writer(db)
     try:
-        links = w.con.execute("SELECT count(*) FROM year_links").fetchone()[0]
+        links = w.con.execute("SELECT count(*) FROM year_links").fetchall()[0][0]
         # an ingest has loaded DuckDB's Arrow bridge (and pandas) by now; a fresh process has not
         w.con.from_arrow(__import__("pyarrow").table({"x": [1]})).fetchall()
         runs = []
