@@ -15,19 +15,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gongkai.data.record import SCHEMA_VERSION
+from gongkai.data.synth.blanks import choose_blanks, contract_tables
 from gongkai.data.synth.content import AdminLevel, SyntheticReport, make_report
 from gongkai.data.synth.document import build_document
+from gongkai.data.synth.grids import blank_cells
 from gongkai.data.synth.narrative import make_narrative
 from gongkai.data.synth.noise import choose_dropped
 from gongkai.data.synth.render_docx import render_docx
-from gongkai.data.synth.render_html import HTML_LAYOUTS, render_html
+from gongkai.data.synth.render_html import BLANK_LAYOUTS, HTML_LAYOUTS, render_html
 from gongkai.data.synth.render_text import TEXT_LAYOUTS, draw_options, plain_text, render_text
 
 FORMATS = ("txt", "md", "html", "docx")
 # Formats that need reportlab/pypdfium2 and a CJK font; asked for by name.
 PAGE_FORMATS = ("pdf", "scan", "image")
 ALL_FORMATS = FORMATS + PAGE_FORMATS
-LAYOUTS = TEXT_LAYOUTS + HTML_LAYOUTS + ("docx",)
+DOCX_LAYOUTS = ("docx", "docx-blank")
+LAYOUTS = TEXT_LAYOUTS + HTML_LAYOUTS + DOCX_LAYOUTS
 # File extension and the record's source.format of each corpus format.
 EXTENSIONS = {"txt": "txt", "md": "md", "html": "html", "docx": "docx", "pdf": "pdf", "scan": "pdf", "image": "tiff"}
 RECORD_FORMATS = {"scan": "pdf-scanned", "image": "image"}
@@ -47,6 +50,8 @@ class Rendered:
     segments: list[dict]
     noise: list[str] = field(default_factory=list)  # keys of cells left out of the rendering
     style: dict[str, Any] = field(default_factory=dict)
+    blank: list[str] = field(default_factory=list)  # keys of cells printed empty (blank layouts)
+    tables: dict[str, Any] | None = None  # gold tables when they differ from the report's (blanks)
 
 
 def report_rng(seed: int, i: int) -> random.Random:
@@ -89,18 +94,28 @@ def render_report(
     if dropped:
         raise ValueError("dropped cells are only supported for text formats")
     doc = build_document(report, rng)
+    blank: list[str] = []
+    if layout in BLANK_LAYOUTS:
+        mode, blank = choose_blanks(report.tables, rng)
+        doc.choices["blank"] = mode
+        for g in doc.grids.values():
+            blank_cells(g, set(blank))
     text, segments = plain_text(doc)
     if fmt == "html":
         if layout not in HTML_LAYOUTS:
             raise ValueError(f"layout {layout!r} is not an HTML layout")
         data, encoding = render_html(doc, layout, rng)
     elif fmt == "docx":
-        data, encoding = render_docx(doc, rng), "zip"
+        if layout not in DOCX_LAYOUTS:
+            raise ValueError(f"layout {layout!r} is not a Word layout")
+        data, encoding = render_docx(doc, rng, layout), "zip"
     elif fmt in PAGE_FORMATS:
         data, encoding = _render_pages(doc, fmt, rng), "binary"
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    return Rendered(data, fmt, layout, encoding, text, segments, [], _style(report, dict(doc.choices)))
+    tables = contract_tables(report.tables, blank).to_nested() if blank else None
+    return Rendered(data, fmt, layout, encoding, text, segments, [], _style(report, dict(doc.choices)),
+                    blank, tables)
 
 
 def _render_pages(doc: Any, fmt: str, rng: random.Random) -> bytes:
@@ -156,7 +171,8 @@ def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
             "region": dict(report.region),
         },
         "template": report.template,
-        "tables": report.tables.to_nested(),
+        "tables": r.tables if r.tables is not None else report.tables.to_nested(),
+        "blank": list(r.blank),
         "segments": r.segments,
         "text": r.text,
         "stated": dict(report.narrative.stated) if report.narrative else {},
@@ -179,11 +195,11 @@ def plan(
         layout = "tab" if j % 3 == 2 else "markdown"
         force_2019 = j % 8 == 3
     elif fmt == "html":
-        layout = HTML_LAYOUTS[j % 2]
-        force_2019 = j % 8 == 3
+        layout = HTML_LAYOUTS[j % len(HTML_LAYOUTS)]
+        force_2019 = (j // len(HTML_LAYOUTS)) % 4 == 1  # one cycle in four: every layout gets 2019 forms
     elif fmt == "docx":
-        layout = "docx"
-        force_2019 = j % 8 == 3
+        layout = DOCX_LAYOUTS[j % len(DOCX_LAYOUTS)]
+        force_2019 = (j // len(DOCX_LAYOUTS)) % 4 == 1
     else:
         layout = fmt
         force_2019 = j % 8 == 3
