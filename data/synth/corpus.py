@@ -155,7 +155,7 @@ def render(
 
 def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
     """The gold record of a rendering (see the module docstring of ``gongkai.data.synth``)."""
-    return {
+    out = {
         "schema_version": SCHEMA_VERSION,
         "format": RECORD_FORMATS.get(r.format, r.format),
         "corpus_format": r.format,
@@ -172,12 +172,14 @@ def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
         },
         "template": report.template,
         "tables": r.tables if r.tables is not None else report.tables.to_nested(),
-        "blank": list(r.blank),
         "segments": r.segments,
         "text": r.text,
         "stated": dict(report.narrative.stated) if report.narrative else {},
         "style": r.style,
     }
+    if r.blank:  # cells printed empty (blank layouts); their gold is the contract's reading
+        out["blank"] = list(r.blank)
+    return out
 
 
 def plan(
