@@ -18,7 +18,7 @@ from gongkai.data.record import SCHEMA_VERSION
 from gongkai.data.synth.blanks import choose_blanks, contract_tables
 from gongkai.data.synth.content import AdminLevel, SyntheticReport, make_report
 from gongkai.data.synth.document import build_document
-from gongkai.data.synth.grids import blank_cells
+from gongkai.data.synth.grids import blank_cells, misalign_header
 from gongkai.data.synth.narrative import make_narrative
 from gongkai.data.synth.noise import choose_dropped
 from gongkai.data.synth.render_docx import render_docx
@@ -100,6 +100,9 @@ def render_report(
         doc.choices["blank"] = mode
         for g in doc.grids.values():
             blank_cells(g, set(blank))
+        if layout != "html-cms" and rng.random() < 0.3:  # Word's own finer grid
+            doc.grids["applications"] = misalign_header(doc.grids["applications"])
+            doc.choices["misaligned_header"] = "True"
     text, segments = plain_text(doc)
     if fmt == "html":
         if layout not in HTML_LAYOUTS:

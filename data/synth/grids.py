@@ -271,6 +271,19 @@ def repeat_header(grid: Grid, rng: random.Random, split: bool) -> list[Grid]:
     return [regrid(grid, pos[:at] + _fresh(pos[:head]) + pos[at:])]
 
 
+def misalign_header(grid: Grid) -> Grid:
+    """The applications table on a finer grid, as Word exports draw it: 商业企业 spans two grid
+    columns, 自然人 spans its own and the first of those in the header row above, and an empty
+    header cell sits under it (the header's cells do not line up with the data's)."""
+    pos = [[c for c, _ in row] for row in grid.expand()]
+    nat, com = 3, 4
+    new = [row[: com + 1] + [row[com]] + row[com + 1 :] for row in pos]
+    person, under = Cell("自然人", header=True), Cell("", header=True)
+    new[1][nat] = new[1][com] = person
+    new[2][nat] = under
+    return regrid(Grid(grid.name, grid.n_cols + 1, []), new)
+
+
 def blank_cells(grid: Grid, keys: set[str]) -> None:
     """Print the cells of ``keys`` empty."""
     for row in grid.rows:

@@ -131,15 +131,20 @@ def _header_block(g: RecordGrid, head: re.Pattern[str], min_words: int = 2) -> r
 
 
 def _columns(g: RecordGrid, block: range, words: tuple[tuple[str, str], ...]) -> dict[str, int] | None:
-    """Column of every key, from the lowest header cell over each column; None unless all map once."""
+    """Column of every key, from the lowest header text over each column; None unless all map once.
+
+    The lowest *printed* text: Word grids put an empty header cell under a name that spans
+    the row above (自然人 over an empty cell, beside 商业企业 spanning two grid columns).
+    """
     found: dict[str, int] = {}
     for c in range(g.n_cols):
-        bottom = squash(g.text(block[-1], c))
+        r = next((r for r in reversed(block) if g.text(r, c)), block[-1])
+        bottom = squash(g.text(r, c))
         key = next((k for k, w in words if w in bottom), None)
         if key is None:
             continue
         if key in found:
-            if g.same_cell((block[-1], c), (block[-1], found[key])):
+            if g.same_cell((r, c), (r, found[key])):
                 continue  # one header cell spanning two grid columns
             return None
         found[key] = c
