@@ -72,9 +72,21 @@ def generate(
 
 
 def render_report(
-    report: SyntheticReport, fmt: str, layout: str, rng: random.Random, *, dropped: Sequence[str] = ()
+    report: SyntheticReport,
+    fmt: str,
+    layout: str,
+    rng: random.Random,
+    *,
+    dropped: Sequence[str] = (),
+    force: dict[str, Any] | None = None,
 ) -> Rendered:
-    """Render ``report`` as ``fmt`` in ``layout``; ``dropped`` cells are left out (text formats only)."""
+    """Render ``report`` as ``fmt`` in ``layout``; ``dropped`` cells are left out (text formats only).
+
+    ``force`` fixes choices of the blank layouts that are otherwise drawn (tests pin one
+    pattern at a time): ``blank`` (a list of cell keys), ``misaligned`` (bool), and the
+    renderer's markup choices (``th``, ``thead``, ``broken``, ``wrap``, ``repeat``, ``nested``).
+    """
+    force = force or {}
     if fmt in ("txt", "md"):
         if layout not in TEXT_LAYOUTS:
             raise ValueError(f"layout {layout!r} is not a text layout")
@@ -97,21 +109,24 @@ def render_report(
     blank: list[str] = []
     if layout in BLANK_LAYOUTS:
         mode, blank = choose_blanks(report.tables, rng)
+        if "blank" in force:
+            mode, blank = "forced", sorted(force["blank"])
         doc.choices["blank"] = mode
         for g in doc.grids.values():
             blank_cells(g, set(blank))
-        if layout != "html-cms" and rng.random() < 0.3:  # Word's own finer grid
+        misaligned = layout != "html-cms" and rng.random() < 0.3
+        if force.get("misaligned", misaligned):  # Word's own finer grid
             doc.grids["applications"] = misalign_header(doc.grids["applications"])
             doc.choices["misaligned_header"] = "True"
     text, segments = plain_text(doc)
     if fmt == "html":
         if layout not in HTML_LAYOUTS:
             raise ValueError(f"layout {layout!r} is not an HTML layout")
-        data, encoding = render_html(doc, layout, rng)
+        data, encoding = render_html(doc, layout, rng, force)
     elif fmt == "docx":
         if layout not in DOCX_LAYOUTS:
             raise ValueError(f"layout {layout!r} is not a Word layout")
-        data, encoding = render_docx(doc, rng, layout), "zip"
+        data, encoding = render_docx(doc, rng, layout, force), "zip"
     elif fmt in PAGE_FORMATS:
         data, encoding = _render_pages(doc, fmt, rng), "binary"
     else:

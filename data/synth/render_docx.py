@@ -77,12 +77,13 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(doc: Doc, rng: random.Random, layout: str = "docx") -> bytes:
-    """The document as .docx bytes."""
-    nested = repeat = False
+def render_docx(doc: Doc, rng: random.Random, layout: str = "docx", force: dict | None = None) -> bytes:
+    """The document as .docx bytes; ``force`` fixes the layout's choices (``nested``, ``repeat``: tests)."""
+    nested, repeat = False, "none"
     if layout == "docx-blank":
         nested = rng.random() < 0.3
         repeat = rng.choice(["none", "none", "inside", "split"])
+        nested, repeat = (force or {}).get("nested", nested), (force or {}).get("repeat", repeat)
         doc.choices.update(docx_nested=str(nested), docx_repeat=repeat)
     r = doc.report
     d = Document()
@@ -117,7 +118,7 @@ def render_docx(doc: Doc, rng: random.Random, layout: str = "docx") -> bytes:
         elif b.kind == "table":
             assert b.table is not None
             grid = doc.grids[b.table]
-            parts = [grid] if not repeat or repeat == "none" or b.table != "applications" else repeat_header(
+            parts = [grid] if repeat == "none" or b.table != "applications" else repeat_header(
                 grid, rng, split=repeat == "split")
             for i, g in enumerate(parts):
                 if i:

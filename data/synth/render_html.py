@@ -207,10 +207,12 @@ def _chrome(doc: Doc, rng: random.Random) -> tuple[str, str, str]:
     return head, top, foot
 
 
-def render_html(doc: Doc, layout: str, rng: random.Random) -> tuple[bytes, str]:
-    """The page as bytes, and the encoding they are in."""
+def render_html(doc: Doc, layout: str, rng: random.Random, force: dict | None = None) -> tuple[bytes, str]:
+    """The page as bytes, and the encoding they are in; ``force`` fixes markup choices (tests)."""
     word = layout in ("html-word", "html-word-blank")
     cms = _cms_choices(word, rng) if layout in BLANK_LAYOUTS else None
+    if cms is not None and force:
+        cms.update({k: v for k, v in force.items() if k in cms})
     if cms is not None:
         doc.choices.update({f"html_{k}": str(v) for k, v in cms.items() if k != "blanks"})
     gbk = rng.random() < 0.25
