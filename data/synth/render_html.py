@@ -23,7 +23,7 @@ from gongkai.data.synth.narrative import Paragraph
 HTML_LAYOUTS = ("html", "html-word", "html-cms", "html-word-blank")
 # Layouts whose tables print zero cells empty (the corpus chooses the cells).
 BLANK_LAYOUTS = ("html-cms", "html-word-blank", "docx-blank")
-_BLANK_CMS = ("", "&nbsp;", "<p>&nbsp;</p>", "<span></span>", "\u3000", " ")
+_BLANK_CMS = ("", "&nbsp;", "<p>&nbsp;</p>", "<span></span>", "\u3000", " ", "/", "—")
 _BLANK_WORD = (
     '<p class="MsoNormal" align="center" style="text-align:center"><span lang="EN-US">&nbsp;</span></p>',
     '<p class="MsoNormal"><span lang="EN-US"><o:p>&nbsp;</o:p></span></p>',

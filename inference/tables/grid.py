@@ -160,11 +160,14 @@ def _label(g: RecordGrid, r: int, stop: int) -> str:
     return "".join(parts)
 
 
-def _row_groups(g: RecordGrid, text: str, start_row: int, cols: list[int], keep_empty: bool = False) -> list[Group]:
+def _row_groups(
+    g: RecordGrid, text: str, start_row: int, cols: list[int], head: re.Pattern[str], keep_empty: bool = False
+) -> list[Group]:
     """One group per data row below the header: its label and a cell (or None) per column.
 
-    Rows of words (a header printed again, a note across the table) are not data; a row with
-    no label and nothing printed is a spacer unless ``keep_empty`` (a review row all blank).
+    Rows of words (a header printed again, a note across the table) are not data; a word in
+    a data row's value column (无) is an unknown there. A row with no label and nothing
+    printed is a spacer unless ``keep_empty`` (a review row all blank).
     """
     first = min(cols)
     groups = []
@@ -172,7 +175,7 @@ def _row_groups(g: RecordGrid, text: str, start_row: int, cols: list[int], keep_
         if any(g.same_cell((r, c), (r, first - 1)) for c in cols if first > 0):
             continue  # a note or heading spanning the whole row
         read = [_value(g, text, r, c) for c in cols]
-        if not all(ok for ok, _ in read):
+        if any(head.search(g.text(r, c)) for c in cols) or not any(ok for ok, _ in read):
             continue  # a header row printed again, or a row of words
         label = _label(g, r, first)
         cells = [cell for _, cell in read]
@@ -233,7 +236,7 @@ def _read_applications(state: ReadState, grids: list[RecordGrid], text: str) -> 
             start = 0  # continuation: the previous part's columns
         if cols is None or max(cols.values()) >= g.n_cols:
             return False
-        groups += _row_groups(g, text, start, [cols[k] for k in APP_COLS])
+        groups += _row_groups(g, text, start, [cols[k] for k in APP_COLS], _APP_HEAD)
     for a, b in zip(groups, groups[1:], strict=False):
         a.after = b.label
     matcher = _applications_matcher()
@@ -277,7 +280,7 @@ def _read_review(state: ReadState, g: RecordGrid, text: str) -> bool:
     order = [f"{grp}.{c}" for grp in REVIEW_GROUPS for c in REVIEW_COLS]
     if set(cols) != set(order):
         return False
-    rows = _row_groups(g, text, block[-1] + 1, [cols[k] for k in order], keep_empty=True)
+    rows = _row_groups(g, text, block[-1] + 1, [cols[k] for k in order], _REVIEW_HEAD, keep_empty=True)
     if not rows:
         return False
     state.tables.found.add("review_litigation")
