@@ -215,11 +215,12 @@ def plan(
         layout = "tab" if j % 3 == 2 else "markdown"
         force_2019 = j % 8 == 3
     elif fmt == "html":
-        layout = HTML_LAYOUTS[j % len(HTML_LAYOUTS)]
-        force_2019 = (j // len(HTML_LAYOUTS)) % 4 == 1  # one cycle in four: every layout gets 2019 forms
+        # Blocks of eight: html/html-word, then the blank layouts html-cms/html-word-blank.
+        layout = HTML_LAYOUTS[2 * ((j // 8) % 2) + j % 2]
+        force_2019 = j % 8 == 3 or j % 32 in (12, 20)  # every layout meets the 2019 form
     elif fmt == "docx":
-        layout = DOCX_LAYOUTS[j % len(DOCX_LAYOUTS)]
-        force_2019 = (j // len(DOCX_LAYOUTS)) % 4 == 1
+        layout = DOCX_LAYOUTS[(j // 8) % 2]
+        force_2019 = j % 8 == 3
     else:
         layout = fmt
         force_2019 = j % 8 == 3
