@@ -92,7 +92,7 @@ def test_cms_page_every_zero_blank(force, template, tmp_path):
 
 
 @pytest.mark.parametrize("misaligned", [False, True], ids=["aligned", "word-finer-grid"])
-@pytest.mark.parametrize("repeat", ["none", "inside", "split"])
+@pytest.mark.parametrize("repeat", ["none", "inside", "split", "split-bare"])
 def test_word_export_page_some_zeros_blank(misaligned, repeat, tmp_path):
     report, rng = _report(3)
     zeros = _zeros(report)
@@ -104,7 +104,7 @@ def test_word_export_page_some_zeros_blank(misaligned, repeat, tmp_path):
 
 
 @pytest.mark.parametrize("nested", [False, True], ids=["plain", "in-layout-table"])
-@pytest.mark.parametrize("repeat", ["none", "inside", "split"])
+@pytest.mark.parametrize("repeat", ["none", "inside", "split", "split-bare"])
 def test_word_document_blank_cells(nested, repeat, tmp_path):
     report, rng = _report(4)
     r = render_report(report, "docx", "docx-blank", rng,

@@ -3,7 +3,8 @@
 A backend (text, html, docx, pdf, image) reads one file and returns a :class:`Document`:
 the report's text in reading order, with real tables rendered as one line per grid row and
 cells separated by TAB, so that every later stage works on one kind of input whatever the
-format. Grids are also kept as :class:`TableGrid` for stages that want geometry.
+format. Grids are also kept as :class:`TableGrid`; HTML and DOCX grids know where each cell
+is printed in the text, and the table reader places their numbers by column.
 """
 
 from __future__ import annotations

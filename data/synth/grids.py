@@ -249,12 +249,12 @@ def _fresh(rows: list[list[Cell]]) -> list[list[Cell]]:
     return [[copies.setdefault(id(c), replace(c)) for c in row] for row in rows]
 
 
-def repeat_header(grid: Grid, rng: random.Random, split: bool) -> list[Grid]:
+def repeat_header(grid: Grid, rng: random.Random, split: bool, again: bool = True) -> list[Grid]:
     """``grid`` with its header rows printed again part-way down, as page-long tables are.
 
     ``split``: the table is cut in two tables, the second starting with the header again
-    (row labels cut by the break are printed again). Otherwise the header rows are repeated
-    inside the one table, at a row boundary no merged cell crosses.
+    (unless not ``again``; row labels cut by the break are printed again). Otherwise the
+    header rows are repeated inside the one table, at a row boundary no merged cell crosses.
     """
     pos = [[c for c, _ in row] for row in grid.expand()]
     head = header_rows(grid)
@@ -262,7 +262,7 @@ def repeat_header(grid: Grid, rng: random.Random, split: bool) -> list[Grid]:
         return [grid]
     if split:
         at = rng.randint(head + 2, len(pos) - 2)
-        return [regrid(grid, pos[:at]), regrid(grid, _fresh(pos[:head]) + pos[at:])]
+        return [regrid(grid, pos[:at]), regrid(grid, (_fresh(pos[:head]) if again else []) + pos[at:])]
     free = [r for r in range(head + 1, len(pos))
             if not any(pos[r][c] is pos[r - 1][c] for c in range(grid.n_cols))]
     if not free:

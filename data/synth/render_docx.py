@@ -82,7 +82,7 @@ def render_docx(doc: Doc, rng: random.Random, layout: str = "docx", force: dict 
     nested, repeat = False, "none"
     if layout == "docx-blank":
         nested = rng.random() < 0.3
-        repeat = rng.choice(["none", "none", "inside", "split"])
+        repeat = rng.choice(["none", "none", "inside", "split", "split-bare"])
         nested, repeat = (force or {}).get("nested", nested), (force or {}).get("repeat", repeat)
         doc.choices.update(docx_nested=str(nested), docx_repeat=repeat)
     r = doc.report
@@ -119,7 +119,7 @@ def render_docx(doc: Doc, rng: random.Random, layout: str = "docx", force: dict 
             assert b.table is not None
             grid = doc.grids[b.table]
             parts = [grid] if repeat == "none" or b.table != "applications" else repeat_header(
-                grid, rng, split=repeat == "split")
+                grid, rng, split=repeat.startswith("split"), again=repeat != "split-bare")
             for i, g in enumerate(parts):
                 if i:
                     d.add_paragraph()  # a split table's parts are separate tables

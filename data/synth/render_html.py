@@ -155,7 +155,7 @@ def _cms_choices(word: bool, rng: random.Random) -> dict:
         "thead": not word and rng.random() < 0.5,
         "broken": not word and rng.random() < 0.4,
         "wrap": rng.choice(["none", "table", "article"]),
-        "repeat": rng.choice(["none", "none", "inside", "split"]),
+        "repeat": rng.choice(["none", "none", "inside", "split", "split-bare"]),
     }
 
 
@@ -242,7 +242,7 @@ def render_html(doc: Doc, layout: str, rng: random.Random, force: dict | None = 
             grid = doc.grids[b.table]
             repeat = (cms or {}).get("repeat", "none")
             parts = [grid] if repeat == "none" or b.table != "applications" else repeat_header(
-                grid, rng, split=repeat == "split")
+                grid, rng, split=repeat.startswith("split"), again=repeat != "split-bare")
             body.extend(table_html(g, word, rng, cms) for g in parts)
         else:
             body.append(f'<p style="text-align:right">{_e(b.text)}</p>')

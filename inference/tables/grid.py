@@ -325,8 +325,9 @@ def _read_active(state: ReadState, g: RecordGrid, text: str) -> bool:
             got = [next((v for h, v in by_head if w in h), None) for _k, w in doc_words]
             if not any(w in h for _k, w in doc_words for h, _v in by_head) and len(groups[gi].cells) == 3:
                 got = list(groups[gi].cells)  # no usable header: the three columns in form order
-            cells = [c if c is None or isinstance(c.value, int) or c.value.is_integer() else None for c in got]
-            cells = [Cell(c.raw, int(c.value), c.start, c.end) if c is not None else None for c in cells]
+            # A count printed with decimals is no count: unknown, reported missing.
+            cells = [Cell(c.raw, int(c.value), c.start, c.end) if c is not None and float(c.value).is_integer()
+                     else None for c in got]
         elif key == "fees":
             if any("项目数量" in h or "本年增" in h for h, _v in by_head) and not any("金额" in h for h, _v in by_head):
                 cells = [None]  # the 2019 form prints project counts here, not an amount
@@ -336,7 +337,8 @@ def _read_active(state: ReadState, g: RecordGrid, text: str) -> bool:
             pick = next((v for h, v in by_head if "处理决定" in h), None)
             if pick is None and len(groups[gi].cells) == 1:
                 pick = groups[gi].cells[0]
-            cells = [Cell(pick.raw, int(pick.value), pick.start, pick.end) if pick is not None else None]
+            whole = pick is not None and float(pick.value).is_integer()
+            cells = [Cell(pick.raw, int(pick.value), pick.start, pick.end) if whole else None]
         _set_row(state, [f"active_disclosure.{key}.{c}" for c in rows[key].columns], cells)
         placed.add(key)
     for key, r in rows.items():
