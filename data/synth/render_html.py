@@ -4,7 +4,8 @@ Layouts: ``html`` (a CMS article: clean ``<p>`` and ``<table>``) and ``html-word
 article pasted from Word: ``MsoNormal`` paragraphs, styled spans, numbers sometimes split over
 several spans). ``html-cms`` and ``html-word-blank`` print some or all zero cells empty
 (``<td>&nbsp;</td>``, the corpus draws which), and vary the table markup as real CMSes do:
-``<th>`` header cells in a ``<thead>``, header words broken over lines, each table or the
+``<th>`` header cells in a ``<thead>``, header words broken over lines, a title row across
+each table, each table or the
 whole article inside a layout table, the applications table's header rows printed again
 part-way down or the table cut in two with the header repeated. All wrap the report in site
 chrome (header, nav, breadcrumb, scripts, footer with 网站标识码 and ICP line). Some pages
@@ -137,6 +138,11 @@ def table_html(grid: Grid, word: bool, rng: random.Random, cms: dict | None = No
                 inner = _cell_html(cell.text, cell.key is not None, word, rng, blank)
             tds.append(f"<{tag}{span}{style}>{inner}</{tag}>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
+    if cms.get("caption"):  # a title row across the table, as some CMS templates print
+        title = {"active_disclosure": "表一 主动公开情况统计", "applications": "表二 依申请公开情况统计",
+                 "review_litigation": "表三 行政复议和行政诉讼情况统计"}[grid.name]
+        rows.insert(0, f'<tr><td colspan="{grid.n_cols}" align="center"><strong>{_e(title)}</strong></td></tr>')
+        head += 1 if head else 0
     if head:
         body = "<thead>\n" + "\n".join(rows[:head]) + "\n</thead><tbody>\n" + "\n".join(rows[head:])
     else:
@@ -156,6 +162,7 @@ def _cms_choices(word: bool, rng: random.Random) -> dict:
         "broken": not word and rng.random() < 0.4,
         "wrap": rng.choice(["none", "table", "article"]),
         "repeat": rng.choice(["none", "none", "inside", "split", "split-bare"]),
+        "caption": rng.random() < 0.3,
     }
 
 
