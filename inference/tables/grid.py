@@ -92,13 +92,12 @@ def record_grids(tables: list[TableGrid], norm: Normalized) -> list[RecordGrid]:
     for t in tables:
         if t.spans is None or t.anchor is None:
             continue
-        texts = [[normalize(" ".join(x.split())).text for x in row] for row in t.cells]
-        spans = [[(to_record(s[0]), to_record(s[1])) if s else None for s in row] for row in t.spans]
-        width = max((len(r) for r in texts), default=0)
-        for rows in (texts, spans, t.anchor):
-            for r in rows:
-                r.extend([""] * (width - len(r)) if rows is texts else [None] * (width - len(r)))
-        out.append(RecordGrid(texts, spans, [list(r) for r in t.anchor]))
+        width = t.n_cols  # rows are padded to the widest (a short row's missing cells are empty)
+        texts = [[normalize(" ".join(x.split())).text for x in row] + [""] * (width - len(row)) for row in t.cells]
+        spans = [[(to_record(s[0]), to_record(s[1])) if s else None for s in row] + [None] * (width - len(row))
+                 for row in t.spans]
+        anchor = [list(row) + [(r, c) for c in range(len(row), width)] for r, row in enumerate(t.anchor)]
+        out.append(RecordGrid(texts, spans, anchor))
     return out
 
 
@@ -117,13 +116,13 @@ def _value(g: RecordGrid, text: str, r: int, c: int, fee: bool = False) -> tuple
     return True, Cell(text[span[0] : span[1]] or s, value, span[0], span[1])
 
 
-def _header_block(g: RecordGrid, head: re.Pattern[str], min_words: int = 2) -> range | None:
-    """The rows of the first run of header rows (column words, no numbers), if any."""
+def _header_block(g: RecordGrid, head: re.Pattern[str]) -> range | None:
+    """The rows of the first run of header rows (two column words or more, no numbers), if any."""
     rows = []
     for r in range(g.n_rows):
         words = sum(1 for c in range(g.n_cols) if g.origin_like(r, c) and head.search(g.text(r, c)))
         numeric = any(_NUMBER.match(g.text(r, c).replace(" ", "")) for c in range(g.n_cols))
-        if words >= min_words and not numeric:
+        if words >= 2 and not numeric:
             rows.append(r)
         elif rows:
             break
@@ -188,6 +187,7 @@ def _row_groups(
 
 
 def _classify(g: RecordGrid) -> str | None:
+    """Which of the three tables a grid holds, from its words (None: another table)."""
     flat = "".join(squash(t) for row in g.texts for t in row)
     if "自然人" in flat and "总计" in flat and ("本年新收" in flat or "予以公开" in flat):
         return "applications"
