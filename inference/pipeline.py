@@ -16,6 +16,7 @@ from gongkai.inference.narrative import narrative_checks, segment_by_headings
 from gongkai.inference.repair import fill_unknowns, repair_ocr_digits
 from gongkai.inference.sections import find_sections
 from gongkai.inference.tables import read_tables
+from gongkai.inference.tables.grid import record_grids
 
 Segmenter = Callable[[str, list[Section]], list[Segment]]
 
@@ -40,7 +41,9 @@ def parse_document(
     sections = find_sections(text)
     meta = extract_meta(text, doc.title_hint)
     template_hint = "2019" if meta.year is not None and meta.year <= 2019 else None
-    state = read_tables(text, sections, template_hint)
+    # HTML/DOCX grids located in the text: their numbers are placed by column.
+    grids = record_grids(doc.tables, norm) if doc.tables and not doc.from_ocr else None
+    state = read_tables(text, sections, template_hint, grids)
     tv = state.tables
     tv.from_ocr = doc.from_ocr if ocr is None else ocr
     if require_report and not _looks_like_report(text, sections, tv.found, meta.title):

@@ -206,3 +206,56 @@ def test_real_blank_template() -> None:
     assert [row[0] for row in apps.origin[first : first + span]] == [True] + [False] * (span - 1)
     review = doc.tables[2]
     assert review.cells[0][:6] == ["行政复议"] * 5 + ["行政诉讼"]
+
+
+def _spans_match(doc) -> None:
+    """Every printed grid cell is found at its span in the document text (merged: at its origin)."""
+    for g in doc.tables:
+        assert g.spans is not None and g.anchor is not None
+        for r, row in enumerate(g.cells):
+            for c, text in enumerate(row):
+                printed = " ".join(text.split())
+                span = g.spans[r][c]
+                assert (doc.text[span[0] : span[1]] if span else "") == printed, (r, c)
+                r0, c0 = g.anchor[r][c]
+                assert g.origin[r0][c0] and g.cells[r0][c0] == text
+
+
+def test_grid_cells_located_in_text(doc) -> None:
+    _spans_match(doc)
+
+
+def test_report_table_inside_layout_table_is_a_grid() -> None:
+    d = docx.Document()
+    d.add_paragraph(NARRATIVE)
+    frame = d.add_table(rows=1, cols=1)
+    inner = frame.cell(0, 0).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "信息内容", "本年处理决定数量"
+    inner.cell(1, 0).text, inner.cell(1, 1).text = "行政许可", "12"
+    doc = load_docx(_save(d))
+    assert [t.cells for t in doc.tables] == [[["信息内容", "本年处理决定数量"], ["行政许可", "12"]]]
+    _spans_match(doc)
+
+
+def test_real_blank_template_read_by_column() -> None:
+    """The real blank form: every cell printed empty, so every cell null and reported missing."""
+    path = REAL / "blank-template-2021.docx"
+    if not path.is_file():
+        pytest.skip(f"{path} is not present")
+    from gongkai.data.normalize import normalize
+    from gongkai.data.record import TableValues
+    from gongkai.inference.pipeline import parse_document
+    from gongkai.inference.tables.grid import read_grid_tables, record_grids
+    from gongkai.inference.tables.rows import ReadState
+
+    doc = load(path)
+    _spans_match(doc)
+    norm = normalize(doc.text)
+    state = ReadState(tables=TableValues())
+    assert read_grid_tables(state, record_grids(doc.tables, norm), norm.text) == {
+        "active_disclosure", "applications", "review_litigation"}
+    rec = parse_document(doc, require_report=False)
+    values = TableValues.from_nested(rec.tables, rec.template).values
+    assert len(values) == 200 and set(values.values()) == {None}
+    missing = {k for i in rec.issues if i.code.endswith(".missing") for k in i.cells}
+    assert missing == set(values)

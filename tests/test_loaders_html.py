@@ -231,3 +231,14 @@ def test_real_pingtan_2020_word_html_grid() -> None:
     assert apps.cells[1][4:9] == ["法人或其他组织"] * 5
     assert apps.origin[1][4:9] == [True, False, False, False, False]
     assert apps.cells[2][4:9] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+
+
+@pytest.mark.parametrize("name", ["pingtan-2020", "pingtan-2024"])
+def test_real_page_grid_cells_located_in_text(name: str) -> None:
+    path, _ = _real(name)
+    doc = load(path)
+    for g in doc.tables:
+        for r, row in enumerate(g.cells):
+            for c, text in enumerate(row):
+                span = g.spans[r][c]
+                assert (doc.text[span[0] : span[1]] if span else "") == " ".join(text.split()), (r, c)

@@ -62,6 +62,7 @@ class _Writer:
         self.in_cell = in_cell
         self.lines: list[str] = []
         self.tables: list[TableGrid] = []
+        self.table_rows: dict[int, tuple[TableGrid, int]] = {}  # line index -> (grid, row) it prints
 
     def block(self, el: etree._Element) -> None:
         for child in _children(el):
@@ -99,6 +100,12 @@ class _Writer:
         return "".join(out)
 
     def table(self, tbl: etree._Element) -> None:
+        if not self.in_cell and _is_layout_table(tbl):
+            # A table that boxes the report table (a one-cell frame): its cells are the body.
+            for tr in (el for el in _children(tbl) if el.tag == _TR):
+                for tc in (el for el in _children(tr) if el.tag == _TC):
+                    self.block(tc)
+            return
         grid = read_table(tbl, self.numbering)
         if not any(t for row in grid.cells for t in row):
             return
@@ -107,7 +114,18 @@ class _Writer:
             self.lines.extend(" ".join(t for t in row if t) for row in grid.cells)
             return
         self.tables.append(grid)
-        self.lines.extend(line for line in grid.render_lines() if line.strip())
+        for r, line in enumerate(grid.render_lines()):
+            if line.strip():
+                self.table_rows[len(self.lines)] = (grid, r)
+                self.lines.append(line)
+
+
+def _is_layout_table(tbl: etree._Element) -> bool:
+    """A table holding a data table (two rows or more) in one of its cells lays the page out."""
+    for inner in tbl.iter(_TBL):
+        if inner is not tbl and sum(1 for el in _children(inner) if el.tag == _TR) >= 2:
+            return True
+    return False
 
 
 def _cell_text(tc: etree._Element, numbering: Numbering | None) -> str:
@@ -148,7 +166,8 @@ def read_table(tbl: etree._Element, numbering: Numbering | None = None) -> Table
         width = max(width, c)
     cells = [[cover.get((r, c), ("", False))[0] for c in range(width)] for r in range(len(rows))]
     origin = [[cover.get((r, c), ("", False))[1] for c in range(width)] for r in range(len(rows))]
-    return TableGrid(cells=cells, origin=origin)
+    anchors = [[owner.get((r, c), (r, c)) for c in range(width)] for r in range(len(rows))]
+    return TableGrid(cells=cells, origin=origin, anchor=anchors)
 
 
 def _open(data: bytes) -> docx.document.Document:
@@ -167,7 +186,20 @@ def load_docx(path_or_bytes: Source) -> Document:
     document = _open(read_source(path_or_bytes))
     writer = _Writer(Numbering.from_document(document))
     writer.block(document.element.body)
-    text = "\n".join(line for line in writer.lines if line.strip())
+    kept: list[str] = []
+    starts: dict[int, dict[int, int]] = {}  # id(grid) -> {row: offset of its line}
+    pos = 0
+    for i, line in enumerate(writer.lines):
+        if not line.strip():
+            continue
+        if i in writer.table_rows:
+            grid, r = writer.table_rows[i]
+            starts.setdefault(id(grid), {})[r] = pos
+        kept.append(line)
+        pos += len(line) + 1
+    for grid in writer.tables:
+        grid.locate(starts.get(id(grid), {}))
+    text = "\n".join(kept)
     if not text.strip():
         raise LoadError("the Word document contains no text")
     title = (document.core_properties.title or "").strip()

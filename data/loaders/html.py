@@ -271,6 +271,7 @@ def read_table(table: Tag) -> TableGrid:
     rows = _rows(table)
     n_rows = len(rows)
     cover: dict[tuple[int, int], tuple[str, bool]] = {}
+    anchor: dict[tuple[int, int], tuple[int, int]] = {}
     width = 0
     for r, tr in enumerate(rows):
         c = 0
@@ -284,12 +285,14 @@ def read_table(table: Tag) -> TableGrid:
             for dr in range(rowspan):
                 for dc in range(colspan):
                     cover[(r + dr, c + dc)] = (text, dr == 0 and dc == 0)
+                    anchor[(r + dr, c + dc)] = (r, c)
             c += colspan
         width = max(width, c)
     width = max([width] + [c + 1 for (_, c) in cover])
     cells = [[cover.get((r, c), ("", False))[0] for c in range(width)] for r in range(n_rows)]
     origin = [[cover.get((r, c), ("", False))[1] for c in range(width)] for r in range(n_rows)]
-    return TableGrid(cells=cells, origin=origin)
+    anchors = [[anchor.get((r, c), (r, c)) for c in range(width)] for r in range(n_rows)]
+    return TableGrid(cells=cells, origin=origin, anchor=anchors)
 
 
 def cell_text(cell: Tag) -> str:
@@ -311,6 +314,7 @@ class _Writer:
         self.lines: list[str] = []
         self.is_table_line: list[bool] = []
         self.tables: list[TableGrid] = []
+        self.table_rows: dict[int, tuple[TableGrid, int]] = {}  # line index -> (grid, row) it prints
         self._buf: list[str] = []
 
     def flush(self) -> None:
@@ -364,8 +368,9 @@ class _Writer:
                 self.is_table_line.append(False)
             return
         self.tables.append(grid)
-        for line in grid.render_lines():
+        for r, line in enumerate(grid.render_lines()):
             if line.strip():
+                self.table_rows[len(self.lines)] = (grid, r)
                 self.lines.append(line)
                 self.is_table_line.append(True)
 
@@ -415,11 +420,19 @@ def _render(body: Tag) -> tuple[str, list[TableGrid]]:
     writer = _Writer()
     writer.walk(body)
     writer.flush()
-    kept = [
-        line
-        for line, in_table in zip(writer.lines, writer.is_table_line, strict=True)
-        if in_table or not is_chrome_line(line)
-    ]
+    kept: list[str] = []
+    starts: dict[int, dict[int, int]] = {}  # id(grid) -> {row: offset of its line}
+    pos = 0
+    for i, (line, in_table) in enumerate(zip(writer.lines, writer.is_table_line, strict=True)):
+        if not in_table and is_chrome_line(line):
+            continue
+        if i in writer.table_rows:
+            grid, r = writer.table_rows[i]
+            starts.setdefault(id(grid), {})[r] = pos
+        kept.append(line)
+        pos += len(line) + 1
+    for grid in writer.tables:
+        grid.locate(starts.get(id(grid), {}))
     return "\n".join(kept), writer.tables
 
 

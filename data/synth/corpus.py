@@ -15,19 +15,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gongkai.data.record import SCHEMA_VERSION
+from gongkai.data.synth.blanks import choose_blanks, contract_tables
 from gongkai.data.synth.content import AdminLevel, SyntheticReport, make_report
 from gongkai.data.synth.document import build_document
+from gongkai.data.synth.grids import blank_cells, misalign_header
 from gongkai.data.synth.narrative import make_narrative
 from gongkai.data.synth.noise import choose_dropped
 from gongkai.data.synth.render_docx import render_docx
-from gongkai.data.synth.render_html import HTML_LAYOUTS, render_html
+from gongkai.data.synth.render_html import BLANK_LAYOUTS, HTML_LAYOUTS, render_html
 from gongkai.data.synth.render_text import TEXT_LAYOUTS, draw_options, plain_text, render_text
 
 FORMATS = ("txt", "md", "html", "docx")
 # Formats that need reportlab/pypdfium2 and a CJK font; asked for by name.
 PAGE_FORMATS = ("pdf", "scan", "image")
 ALL_FORMATS = FORMATS + PAGE_FORMATS
-LAYOUTS = TEXT_LAYOUTS + HTML_LAYOUTS + ("docx",)
+DOCX_LAYOUTS = ("docx", "docx-blank")
+LAYOUTS = TEXT_LAYOUTS + HTML_LAYOUTS + DOCX_LAYOUTS
 # File extension and the record's source.format of each corpus format.
 EXTENSIONS = {"txt": "txt", "md": "md", "html": "html", "docx": "docx", "pdf": "pdf", "scan": "pdf", "image": "tiff"}
 RECORD_FORMATS = {"scan": "pdf-scanned", "image": "image"}
@@ -47,6 +50,8 @@ class Rendered:
     segments: list[dict]
     noise: list[str] = field(default_factory=list)  # keys of cells left out of the rendering
     style: dict[str, Any] = field(default_factory=dict)
+    blank: list[str] = field(default_factory=list)  # keys of cells printed empty (blank layouts)
+    tables: dict[str, Any] | None = None  # gold tables when they differ from the report's (blanks)
 
 
 def report_rng(seed: int, i: int) -> random.Random:
@@ -67,9 +72,21 @@ def generate(
 
 
 def render_report(
-    report: SyntheticReport, fmt: str, layout: str, rng: random.Random, *, dropped: Sequence[str] = ()
+    report: SyntheticReport,
+    fmt: str,
+    layout: str,
+    rng: random.Random,
+    *,
+    dropped: Sequence[str] = (),
+    force: dict[str, Any] | None = None,
 ) -> Rendered:
-    """Render ``report`` as ``fmt`` in ``layout``; ``dropped`` cells are left out (text formats only)."""
+    """Render ``report`` as ``fmt`` in ``layout``; ``dropped`` cells are left out (text formats only).
+
+    ``force`` fixes choices of the blank layouts that are otherwise drawn (tests pin one
+    pattern at a time): ``blank`` (a list of cell keys), ``misaligned`` (bool), and the
+    renderer's markup choices (``th``, ``thead``, ``broken``, ``wrap``, ``repeat``, ``nested``).
+    """
+    force = force or {}
     if fmt in ("txt", "md"):
         if layout not in TEXT_LAYOUTS:
             raise ValueError(f"layout {layout!r} is not a text layout")
@@ -89,18 +106,34 @@ def render_report(
     if dropped:
         raise ValueError("dropped cells are only supported for text formats")
     doc = build_document(report, rng)
+    blank: list[str] = []
+    if layout in BLANK_LAYOUTS:
+        mode, blank = choose_blanks(report.tables, rng)
+        if "blank" in force:
+            mode, blank = "forced", sorted(force["blank"])
+        doc.choices["blank"] = mode
+        for g in doc.grids.values():
+            blank_cells(g, set(blank))
+        misaligned = layout != "html-cms" and rng.random() < 0.3
+        if force.get("misaligned", misaligned):  # Word's own finer grid
+            doc.grids["applications"] = misalign_header(doc.grids["applications"])
+            doc.choices["misaligned_header"] = "True"
     text, segments = plain_text(doc)
     if fmt == "html":
         if layout not in HTML_LAYOUTS:
             raise ValueError(f"layout {layout!r} is not an HTML layout")
-        data, encoding = render_html(doc, layout, rng)
+        data, encoding = render_html(doc, layout, rng, force)
     elif fmt == "docx":
-        data, encoding = render_docx(doc, rng), "zip"
+        if layout not in DOCX_LAYOUTS:
+            raise ValueError(f"layout {layout!r} is not a Word layout")
+        data, encoding = render_docx(doc, rng, layout, force), "zip"
     elif fmt in PAGE_FORMATS:
         data, encoding = _render_pages(doc, fmt, rng), "binary"
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    return Rendered(data, fmt, layout, encoding, text, segments, [], _style(report, dict(doc.choices)))
+    tables = contract_tables(report.tables, blank).to_nested() if blank else None
+    return Rendered(data, fmt, layout, encoding, text, segments, [], _style(report, dict(doc.choices)),
+                    blank, tables)
 
 
 def _render_pages(doc: Any, fmt: str, rng: random.Random) -> bytes:
@@ -140,7 +173,7 @@ def render(
 
 def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
     """The gold record of a rendering (see the module docstring of ``gongkai.data.synth``)."""
-    return {
+    out = {
         "schema_version": SCHEMA_VERSION,
         "format": RECORD_FORMATS.get(r.format, r.format),
         "corpus_format": r.format,
@@ -156,12 +189,15 @@ def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
             "region": dict(report.region),
         },
         "template": report.template,
-        "tables": report.tables.to_nested(),
+        "tables": r.tables if r.tables is not None else report.tables.to_nested(),
         "segments": r.segments,
         "text": r.text,
         "stated": dict(report.narrative.stated) if report.narrative else {},
         "style": r.style,
     }
+    if r.blank:  # cells printed empty (blank layouts); their gold is the contract's reading
+        out["blank"] = list(r.blank)
+    return out
 
 
 def plan(
@@ -179,10 +215,11 @@ def plan(
         layout = "tab" if j % 3 == 2 else "markdown"
         force_2019 = j % 8 == 3
     elif fmt == "html":
-        layout = HTML_LAYOUTS[j % 2]
-        force_2019 = j % 8 == 3
+        # Blocks of eight: html/html-word, then the blank layouts html-cms/html-word-blank.
+        layout = HTML_LAYOUTS[2 * ((j // 8) % 2) + j % 2]
+        force_2019 = j % 8 == 3 or j % 32 in (12, 20)  # every layout meets the 2019 form
     elif fmt == "docx":
-        layout = "docx"
+        layout = DOCX_LAYOUTS[(j // 8) % 2]
         force_2019 = j % 8 == 3
     else:
         layout = fmt

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gongkai.data.form import (
     ACTIVE_COL_LABELS,
@@ -214,6 +214,82 @@ def review_grid(report: SyntheticReport, st: LabelStyle) -> Grid:
         ],
     ]
     return Grid("review_litigation", 15, rows)
+
+
+def regrid(grid: Grid, positions: list[list[Cell]]) -> Grid:
+    """A grid printing ``positions`` (the covering cell at every place): each cell once, at its
+    top-left here, spanning the rectangle it covers here (a span cut by a table break shrinks)."""
+    boxes: dict[int, list] = {}
+    for r, row in enumerate(positions):
+        for c, cell in enumerate(row):
+            box = boxes.get(id(cell))
+            if box is None:
+                boxes[id(cell)] = [r, c, r, c, cell]
+            else:
+                box[2], box[3] = max(box[2], r), max(box[3], c)
+    rows: list[list[Cell]] = [[] for _ in positions]
+    for r0, c0, r1, c1, cell in sorted(boxes.values(), key=lambda b: (b[0], b[1])):
+        rows[r0].append(replace(cell, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1))
+    return Grid(grid.name, grid.n_cols, rows)
+
+
+def header_rows(grid: Grid) -> int:
+    """How many leading rows hold header cells only."""
+    n = 0
+    for row in grid.expand():
+        if not all(cell.header for cell, _ in row):
+            break
+        n += 1
+    return n
+
+
+def _fresh(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """The same positions with new cell objects (a reprinted header is a cell of its own)."""
+    copies: dict[int, Cell] = {}
+    return [[copies.setdefault(id(c), replace(c)) for c in row] for row in rows]
+
+
+def repeat_header(grid: Grid, rng: random.Random, split: bool, again: bool = True) -> list[Grid]:
+    """``grid`` with its header rows printed again part-way down, as page-long tables are.
+
+    ``split``: the table is cut in two tables, the second starting with the header again
+    (unless not ``again``; row labels cut by the break are printed again). Otherwise the
+    header rows are repeated inside the one table, at a row boundary no merged cell crosses.
+    """
+    pos = [[c for c, _ in row] for row in grid.expand()]
+    head = header_rows(grid)
+    if not head or len(pos) - head < 4:
+        return [grid]
+    if split:
+        at = rng.randint(head + 2, len(pos) - 2)
+        return [regrid(grid, pos[:at]), regrid(grid, (_fresh(pos[:head]) if again else []) + pos[at:])]
+    free = [r for r in range(head + 1, len(pos))
+            if not any(pos[r][c] is pos[r - 1][c] for c in range(grid.n_cols))]
+    if not free:
+        return [grid]
+    at = rng.choice(free)
+    return [regrid(grid, pos[:at] + _fresh(pos[:head]) + pos[at:])]
+
+
+def misalign_header(grid: Grid) -> Grid:
+    """The applications table on a finer grid, as Word exports draw it: 商业企业 spans two grid
+    columns, 自然人 spans its own and the first of those in the header row above, and an empty
+    header cell sits under it (the header's cells do not line up with the data's)."""
+    pos = [[c for c, _ in row] for row in grid.expand()]
+    nat, com = 3, 4
+    new = [row[: com + 1] + [row[com]] + row[com + 1 :] for row in pos]
+    person, under = Cell("自然人", header=True), Cell("", header=True)
+    new[1][nat] = new[1][com] = person
+    new[2][nat] = under
+    return regrid(Grid(grid.name, grid.n_cols + 1, []), new)
+
+
+def blank_cells(grid: Grid, keys: set[str]) -> None:
+    """Print the cells of ``keys`` empty."""
+    for row in grid.rows:
+        for cell in row:
+            if cell.key in keys:
+                cell.text = ""
 
 
 def build_grids(report: SyntheticReport, st: LabelStyle) -> dict[str, Grid]:

@@ -1,5 +1,9 @@
 """Render a document as a .docx: paragraphs, and real tables with merged cells.
 
+Layout ``docx-blank`` prints zero cells as empty Word cells (the corpus chooses the cells),
+sometimes puts each table inside a one-cell layout table, and prints the applications
+table's header rows again part-way down or cuts that table in two with the header repeated.
+
 Bytes are deterministic for a seed: core properties are fixed to the report's publication
 date and the zip entries get a fixed timestamp (python-docx would stamp the current time).
 """
@@ -17,18 +21,22 @@ from docx.shared import Pt
 from docx.table import _Cell
 
 from gongkai.data.synth.document import Doc
-from gongkai.data.synth.grids import Grid
+from gongkai.data.synth.grids import Grid, repeat_header
 
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
-def _add_table(d, grid: Grid, rng: random.Random) -> None:
+def _add_table(d, grid: Grid, rng: random.Random, nested: bool = False) -> None:
     """Add ``grid`` as a Word table, spans written as ``gridSpan``/``vMerge`` as Word itself does.
 
     Writing the span properties directly is what ``_Cell.merge`` ends up doing, at a fraction
     of its cost (it re-derives the grid geometry on every call).
     """
-    table = d.add_table(rows=len(grid.rows), cols=grid.n_cols)
+    if nested:  # a one-cell layout table holding the report table
+        outer = d.add_table(rows=1, cols=1)
+        table = outer.cell(0, 0).add_table(len(grid.rows), grid.n_cols)
+    else:
+        table = d.add_table(rows=len(grid.rows), cols=grid.n_cols)
     table.style = "Table Grid"
     for tr, row in zip(table._tbl.tr_lst, grid.expand(), strict=True):
         seen: set[int] = set()
@@ -69,8 +77,14 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(doc: Doc, rng: random.Random) -> bytes:
-    """The document as .docx bytes."""
+def render_docx(doc: Doc, rng: random.Random, layout: str = "docx", force: dict | None = None) -> bytes:
+    """The document as .docx bytes; ``force`` fixes the layout's choices (``nested``, ``repeat``: tests)."""
+    nested, repeat = False, "none"
+    if layout == "docx-blank":
+        nested = rng.random() < 0.3
+        repeat = rng.choice(["none", "none", "inside", "split", "split-bare"])
+        nested, repeat = (force or {}).get("nested", nested), (force or {}).get("repeat", repeat)
+        doc.choices.update(docx_nested=str(nested), docx_repeat=repeat)
     r = doc.report
     d = Document()
     cp = d.core_properties
@@ -103,7 +117,13 @@ def render_docx(doc: Doc, rng: random.Random) -> bytes:
                     run.bold = True
         elif b.kind == "table":
             assert b.table is not None
-            _add_table(d, doc.grids[b.table], rng)
+            grid = doc.grids[b.table]
+            parts = [grid] if repeat == "none" or b.table != "applications" else repeat_header(
+                grid, rng, split=repeat.startswith("split"), again=repeat != "split-bare")
+            for i, g in enumerate(parts):
+                if i:
+                    d.add_paragraph()  # a split table's parts are separate tables
+                _add_table(d, g, rng, nested)
         else:
             p = d.add_paragraph(b.text)
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT

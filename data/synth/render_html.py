@@ -1,10 +1,15 @@
 """Render a document as an HTML page the way government sites serve annual reports.
 
-Two layouts: ``html`` (a CMS article: clean ``<p>`` and ``<table>``) and ``html-word``
-(the article pasted from Word: ``MsoNormal`` paragraphs, styled spans, numbers sometimes
-split over several spans). Both wrap the report in site chrome (header, nav, breadcrumb,
-scripts, footer with 网站标识码 and ICP line). Some pages declare ``gb2312`` and are
-encoded as gb18030, as many older sites are.
+Layouts: ``html`` (a CMS article: clean ``<p>`` and ``<table>``) and ``html-word`` (the
+article pasted from Word: ``MsoNormal`` paragraphs, styled spans, numbers sometimes split over
+several spans). ``html-cms`` and ``html-word-blank`` print some or all zero cells empty
+(``<td>&nbsp;</td>``, the corpus draws which), and vary the table markup as real CMSes do:
+``<th>`` header cells in a ``<thead>``, header words broken over lines, a title row across
+each table, each table or the
+whole article inside a layout table, the applications table's header rows printed again
+part-way down or the table cut in two with the header repeated. All wrap the report in site
+chrome (header, nav, breadcrumb, scripts, footer with 网站标识码 and ICP line). Some pages
+declare ``gb2312`` and are encoded as gb18030, as many older sites are.
 """
 
 from __future__ import annotations
@@ -13,10 +18,18 @@ import random
 from html import escape
 
 from gongkai.data.synth.document import Doc
-from gongkai.data.synth.grids import Grid
+from gongkai.data.synth.grids import Grid, header_rows, repeat_header
 from gongkai.data.synth.narrative import Paragraph
 
-HTML_LAYOUTS = ("html", "html-word")
+HTML_LAYOUTS = ("html", "html-word", "html-cms", "html-word-blank")
+# Layouts whose tables print zero cells empty (the corpus chooses the cells).
+BLANK_LAYOUTS = ("html-cms", "html-word-blank", "docx-blank")
+_BLANK_CMS = ("", "&nbsp;", "<p>&nbsp;</p>", "<span></span>", "\u3000", " ", "/", "—")
+_BLANK_WORD = (
+    '<p class="MsoNormal" align="center" style="text-align:center"><span lang="EN-US">&nbsp;</span></p>',
+    '<p class="MsoNormal"><span lang="EN-US"><o:p>&nbsp;</o:p></span></p>',
+    "&nbsp;",
+)
 
 _ICP = {
     "河北": "冀",
@@ -78,8 +91,10 @@ def _para(p: Paragraph, word: bool, rng: random.Random) -> str:
     return f'<p style="text-indent:2em;">{"".join(body)}</p>'
 
 
-def _cell_html(text: str, is_value: bool, word: bool, rng: random.Random) -> str:
+def _cell_html(text: str, is_value: bool, word: bool, rng: random.Random, blank: str | None = None) -> str:
     if not text:
+        if blank is not None:
+            return blank
         return "&nbsp;" if word or rng.random() < 0.5 else ""
     if word:
         if is_value and len(text) > 1 and rng.random() < 0.5:
@@ -91,13 +106,22 @@ def _cell_html(text: str, is_value: bool, word: bool, rng: random.Random) -> str
     return _e(text)
 
 
-def table_html(grid: Grid, word: bool, rng: random.Random) -> str:
-    """A grid as a ``<table>`` with rowspan/colspan."""
+def _broken(text: str) -> str:
+    """A header word over two lines, as CMS editors narrow columns (商业<br>企业)."""
+    half = len(text) // 2
+    return f"<p>{_e(text[:half])}</p><p>{_e(text[half:])}</p>"
+
+
+def table_html(grid: Grid, word: bool, rng: random.Random, cms: dict | None = None) -> str:
+    """A grid as a ``<table>`` with rowspan/colspan; ``cms`` holds the markup choices of blank layouts."""
     attrs = (
         'class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0"'
         if word
         else 'border="1" cellspacing="0" cellpadding="0" width="100%"'
     )
+    cms = cms or {}
+    th = cms.get("th", False)
+    head = header_rows(grid) if cms.get("thead") else 0
     rows = []
     for row in grid.rows:
         tds = []
@@ -106,9 +130,40 @@ def table_html(grid: Grid, word: bool, rng: random.Random) -> str:
                 f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
             )
             style = f' style="{_WORD_TD}"' if word else ""
-            tds.append(f"<td{span}{style}>{_cell_html(cell.text, cell.key is not None, word, rng)}</td>")
+            tag = "th" if th and cell.header else "td"
+            blank = rng.choice(cms["blanks"]) if "blanks" in cms else None
+            if cms.get("broken") and cell.header and 4 <= len(cell.text) <= 6 and rng.random() < 0.5:
+                inner = _broken(cell.text)
+            else:
+                inner = _cell_html(cell.text, cell.key is not None, word, rng, blank)
+            tds.append(f"<{tag}{span}{style}>{inner}</{tag}>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
-    return f"<table {attrs}><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+    if cms.get("caption"):  # a title row across the table, as some CMS templates print
+        title = {"active_disclosure": "表一 主动公开情况统计", "applications": "表二 依申请公开情况统计",
+                 "review_litigation": "表三 行政复议和行政诉讼情况统计"}[grid.name]
+        rows.insert(0, f'<tr><td colspan="{grid.n_cols}" align="center"><strong>{_e(title)}</strong></td></tr>')
+        head += 1 if head else 0
+    if head:
+        body = "<thead>\n" + "\n".join(rows[:head]) + "\n</thead><tbody>\n" + "\n".join(rows[head:])
+    else:
+        body = "<tbody>\n" + "\n".join(rows)
+    table = f"<table {attrs}>{body}\n</tbody></table>"
+    if cms.get("wrap") == "table":  # each table centred by a layout table of its own
+        return f'<table width="100%" border="0"><tr><td align="center">{table}</td></tr></table>'
+    return table
+
+
+def _cms_choices(word: bool, rng: random.Random) -> dict:
+    """Markup choices of one page of a blank layout (recorded in the gold's style)."""
+    return {
+        "blanks": _BLANK_WORD if word else _BLANK_CMS,
+        "th": not word and rng.random() < 0.6,
+        "thead": not word and rng.random() < 0.5,
+        "broken": not word and rng.random() < 0.4,
+        "wrap": rng.choice(["none", "table", "article"]),
+        "repeat": rng.choice(["none", "none", "inside", "split", "split-bare"]),
+        "caption": rng.random() < 0.3,
+    }
 
 
 def _site(doc: Doc) -> str:
@@ -159,9 +214,14 @@ def _chrome(doc: Doc, rng: random.Random) -> tuple[str, str, str]:
     return head, top, foot
 
 
-def render_html(doc: Doc, layout: str, rng: random.Random) -> tuple[bytes, str]:
-    """The page as bytes, and the encoding they are in."""
-    word = layout == "html-word"
+def render_html(doc: Doc, layout: str, rng: random.Random, force: dict | None = None) -> tuple[bytes, str]:
+    """The page as bytes, and the encoding they are in; ``force`` fixes markup choices (tests)."""
+    word = layout in ("html-word", "html-word-blank")
+    cms = _cms_choices(word, rng) if layout in BLANK_LAYOUTS else None
+    if cms is not None and force:
+        cms.update({k: v for k, v in force.items() if k in cms})
+    if cms is not None:
+        doc.choices.update({f"html_{k}": str(v) for k, v in cms.items() if k != "blanks"})
     gbk = rng.random() < 0.25
     head, top, foot = _chrome(doc, rng)
     body: list[str] = []
@@ -186,7 +246,11 @@ def render_html(doc: Doc, layout: str, rng: random.Random) -> tuple[bytes, str]:
             body.append(_para(b.para, word, rng))
         elif b.kind == "table":
             assert b.table is not None
-            body.append(table_html(doc.grids[b.table], word, rng))
+            grid = doc.grids[b.table]
+            repeat = (cms or {}).get("repeat", "none")
+            parts = [grid] if repeat == "none" or b.table != "applications" else repeat_header(
+                grid, rng, split=repeat.startswith("split"), again=repeat != "split-bare")
+            body.extend(table_html(g, word, rng, cms) for g in parts)
         else:
             body.append(f'<p style="text-align:right">{_e(b.text)}</p>')
     charset = (
@@ -195,10 +259,13 @@ def render_html(doc: Doc, layout: str, rng: random.Random) -> tuple[bytes, str]:
         else '<meta charset="utf-8">'
     )
     wrapper = '<div class="WordSection1" style="layout-grid:15.6pt">' if word else ""
+    article = "\n".join(body)
+    if cms is not None and cms["wrap"] == "article":  # old CMS templates lay the page out in tables
+        article = f'<table width="100%" cellpadding="0" cellspacing="0"><tr><td class="bt_content">\n{article}\n</td></tr></table>'
     page = (
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{charset}\n<meta name="viewport" content="width=device-width">\n{head}\n</head>\n<body>\n'
         f'{top}<div class="content" id="zoom">{wrapper}\n'
-        + "\n".join(body)
+        + article
         + f"\n{'</div>' if word else ''}</div>\n</div>\n{foot}\n</body>\n</html>\n"
     )
     encoding = "gb18030" if gbk else "utf-8"

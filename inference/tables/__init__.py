@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from gongkai.data.record import Section, TableValues
+from gongkai.inference.tables.grid import RecordGrid, read_grid_tables
 from gongkai.inference.tables.readers import (
     detect_active_template,
     read_active,
@@ -95,8 +96,14 @@ def _trim_narrative(text: str, a: int, b: int) -> int:
     return max(pos, a)
 
 
-def read_tables(text: str, sections: list[Section], template_hint: str | None = None) -> ReadState:
-    """Read all three tables from the record text; unknown cells are None, placements done."""
+def read_tables(
+    text: str, sections: list[Section], template_hint: str | None = None, grids: list[RecordGrid] | None = None
+) -> ReadState:
+    """Read all three tables from the record text; unknown cells are None, placements done.
+
+    ``grids`` (HTML/DOCX tables located in ``text``) are read by column first; a table they do
+    not give is read from the text.
+    """
     regions = table_regions(text, sections)
     tv = TableValues()
     if "active_disclosure" in regions:
@@ -108,11 +115,12 @@ def read_tables(text: str, sections: list[Section], template_hint: str | None = 
         template = "2019" if template_hint == "2019" else "2021"
     tv.template = template
     state = ReadState(tables=tv)
-    if "active_disclosure" in regions:
+    by_grid = read_grid_tables(state, grids, text) if grids else set()
+    if "active_disclosure" in regions and "active_disclosure" not in by_grid:
         read_active(state, text, *regions["active_disclosure"])
-    if "applications" in regions:
+    if "applications" in regions and "applications" not in by_grid:
         read_applications(state, text, *regions["applications"])
-    if "review_litigation" in regions:
+    if "review_litigation" in regions and "review_litigation" not in by_grid:
         read_review(state, text, *regions["review_litigation"])
     if state.ambiguous:
         place_ambiguous(state)
