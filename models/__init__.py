@@ -37,7 +37,7 @@ def topic_segmenter(folder=None):
 
     seg = cached_segmenter(str(folder) if folder else None)
 
-    def segment(text, sections):
-        return seg.analyse_split([text], [narrative_units(text, sections)])[0].segments
+    def segment(text, sections, regions=()):
+        return seg.analyse_split([text], [narrative_units(text, sections, regions)])[0].segments
 
     return segment
