@@ -25,7 +25,11 @@ _INNER = re.compile(r"[，,；;、]")
 _END = "。！？!?；;…"
 _NOTHING = re.compile(r"^[（(]?(?:暂)?无[）)]?[。.]?$|^没有[。.]?$")  # "无" is an other_matters answer
 _CLAUSE = re.compile(r"[，,。；;！？!?]")
-_TABLE_DIGITS = 0.15  # share of digits in a unit without clause punctuation that marks table text
+# A unit without clause punctuation is table text when it holds several numbers and they make up
+# a good share of it ("规章007规范性文件7777166…"); one year in a phrase ("公开2018年度…") is not.
+_TABLE_DIGITS = 0.15
+_TABLE_NUMBERS = 3
+_NUMBERS = re.compile(r"\d+|\|")
 
 
 class SectionLike(Protocol):
@@ -45,7 +49,9 @@ def is_heading(text: str) -> bool:
 def is_table_text(text: str) -> bool:
     """Table text run into the prose: numbers glued to row labels, no clause punctuation."""
     t = re.sub(r"\s", "", text)
-    return len(t) >= 8 and not _CLAUSE.search(t) and sum(ch.isdigit() or ch == "|" for ch in t) >= _TABLE_DIGITS * len(t)
+    if len(t) < 8 or _CLAUSE.search(t) or len(_NUMBERS.findall(t)) < _TABLE_NUMBERS:
+        return False
+    return sum(ch.isdigit() or ch == "|" for ch in t) >= _TABLE_DIGITS * len(t)
 
 
 def _table_head(unit: str) -> int:
