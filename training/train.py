@@ -65,7 +65,10 @@ def build_data(cfg: TrainConfig, log: Log) -> Data:
 
 def decoder_for(examples: Sequence[DocExamples], cfg: TrainConfig) -> Decoder:
     start, trans = transition_counts(label_sequences(examples), 9)
-    return Decoder(log_normalise(start, cfg.decoder_alpha), log_normalise(trans, cfg.decoder_alpha), cfg.decoder_weight)
+    log_trans = log_normalise(trans, cfg.decoder_alpha)
+    if cfg.decoder_floor > 0:
+        log_trans = np.log((1 - cfg.decoder_floor) * np.exp(log_trans) + cfg.decoder_floor / log_trans.shape[1])
+    return Decoder(log_normalise(start, cfg.decoder_alpha), log_trans, cfg.decoder_weight)
 
 
 def fit_baseline(examples: Sequence[DocExamples], cfg: TrainConfig) -> TopicSegmenter:
