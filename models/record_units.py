@@ -6,8 +6,8 @@ headings, sub-headings, signature and the statistical tables. Those are not narr
 contract's segments never cover them), so they are left out here: the table regions (a table
 ends at its last row or at the first run of prose after it, see
 :func:`gongkai.inference.sections.table_regions`), each section's heading, units that read as
-headings (no inner punctuation, no sentence end) and table text the reader did not take
-(numbers glued to labels, no clause punctuation). Everything else is read, whichever headings
+headings (no inner punctuation, no sentence end), table text the reader did not take
+(numbers glued to labels, no clause punctuation) and page furniture (rules, links, paths). Everything else is read, whichever headings
 were found or lost: a unit that runs on from a heading or a table keeps its prose part.
 """
 
@@ -30,6 +30,8 @@ _CLAUSE = re.compile(r"[，,。；;！？!?]")
 _TABLE_DIGITS = 0.15
 _TABLE_NUMBERS = 3
 _NUMBERS = re.compile(r"\d+|\|")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_MARKUP_CJK = 0.4
 
 
 class SectionLike(Protocol):
@@ -52,6 +54,15 @@ def is_table_text(text: str) -> bool:
     if len(t) < 8 or _CLAUSE.search(t) or len(_NUMBERS.findall(t)) < _TABLE_NUMBERS:
         return False
     return sum(ch.isdigit() or ch == "|" for ch in t) >= _TABLE_DIGITS * len(t)
+
+
+def is_markup(text: str) -> bool:
+    """Page furniture rather than prose: rules of ``=``, links, paths, metadata values (few Chinese
+    characters, no sentence end)."""
+    t = re.sub(r"\s", "", text)
+    if not t or "。" in t:
+        return False
+    return len(_CJK.findall(t)) < _MARKUP_CJK * len(t)
 
 
 def _table_head(unit: str) -> int:
@@ -100,6 +111,6 @@ def narrative_units(text: str, sections: Sequence[SectionLike] = (),
             continue
         head = _table_head(u.text)
         for p in _pieces(u, text, skip + ([(u.start, u.start + head)] if head else [])):
-            if not (is_heading(p.text) or is_table_text(p.text)):
+            if not (is_heading(p.text) or is_table_text(p.text) or is_markup(p.text)):
                 out.append(p)
     return out

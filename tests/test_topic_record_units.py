@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongkai.inference.sections import find_sections
-from gongkai.models.record_units import is_heading, narrative_units
+from gongkai.models.record_units import is_heading, is_markup, narrative_units
 
 REPORT = """某某镇人民政府2023年政府信息公开工作年度报告
 一、总体情况
@@ -33,6 +33,8 @@ def test_headings_titles_and_signatures_are_headings():
     assert not is_heading("全年主动公开政府信息120条，更新公开栏12期。")
     assert not is_heading("一是人员不足；")
     assert not is_heading("无")  # an other_matters answer, not a heading
+    assert is_markup("=" * 20 + " 正文 " + "=" * 20) and is_markup("原文链接: https://example.gov.cn/zwgk/t2021_1.htm")
+    assert not is_markup("本报告的电子版可在政府门户网站(www.example.gov.cn)下载。")
 
 
 def test_only_narrative_units_are_kept():
