@@ -59,7 +59,8 @@ def _table(models: dict) -> str:
     for kind, m in models.items():
         for split in ("synth_test", "real_cv"):
             if m.get(split):
-                cols.append((f"{kind} / {'generated' if split == 'synth_test' else 'real (CV)'}", m[split]))
+                stale = " (earlier training)" if m.get("stale") else ""
+                cols.append((f"{kind}{stale} / {'generated' if split == 'synth_test' else 'real (CV)'}", m[split]))
     if not cols:
         return "(no figures)"
     head = "| figure | " + " | ".join(c for c, _ in cols) + " |\n|---|" + "---|" * len(cols) + "\n"
@@ -137,7 +138,10 @@ def write_card(folder: Path, metrics: dict) -> Path:
     if len(models) > 1:
         scores = {k: (m.get("real_cv") or m.get("synth_test") or {}).get("macro_f1") for k, m in models.items()}
         split = "real-report cross-validation" if all(m.get("real_cv") for m in models.values()) else "generated test"
-        lines += ["## Choice", "", f"Shipped **{ship}**: sentence macro-F1 on the same {split} folds "
+        stale = [k for k, m in models.items() if m.get("stale")]
+        same = f"on the same {split} folds" if not stale else \
+            f"({', '.join(stale)}: figures of an earlier training, see Notes)"
+        lines += ["## Choice", "", f"Shipped **{ship}**: sentence macro-F1 {same} "
                   + ", ".join(f"{k} {_f(v)}" for k, v in scores.items()) + ".", ""]
     lines += ["## Reproduce", "", f"`gongkai train {_rel(cfg.get('path'))} -o OUT` (seed {cfg['seed']}); the "
               "result is the same up to floating-point round-off of multi-threaded BLAS.",
