@@ -1,13 +1,14 @@
 """Topic segmentation benchmark: the Done-when figures, both models side by side, speed and memory.
 
-    python benchmarks/bench_topics.py [--model DIR] [--n 200] [--real-parse] [--record]
+    python benchmarks/bench_topics.py [--model DIR] [--n 200] [--real-parse [--json OUT]] [--record]
 
 Figures of both models (generated held-out reports; real reports by cross-validation) come from
 the model folder's ``metrics.json``, written by ``gongkai train`` on identical splits. Measured
-here, live: the shipped pipeline's figures on freshly generated held-out reports, the
+here, live: with ``--real-parse`` the end-to-end real-report figures (grouped folds), the shipped pipeline's figures on freshly generated held-out reports, the
 heading-based fallback on the real reports (headings kept: it needs them), throughput of the
 spaCy pipeline on one process (sentences/s), peak memory and the model's size on disk.
-``--record`` writes the speed and memory into the model's metrics.json and MODEL_CARD.md.
+``--record`` writes the speed and memory (and, with ``--real-parse``, the end-to-end figures) into
+the model's metrics.json and MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -74,31 +75,91 @@ def heading_fallback_on_real(shared: Path) -> None:
           f"Pk {_f(s['pk'])}  (no categories)")
 
 
-def real_through_parser(shared: Path) -> None:
-    """Real reports as ``gongkai parse`` reads them (headings present, title/headings/tables skipped by
-    :mod:`gongkai.models.record_units`), each scored by a baseline fitted without it (the shipped config's folds)."""
-    from gongkai.inference.sections import find_sections
-    from gongkai.models.record_units import narrative_units
+def _heading_ranges(text: str, lf, gold) -> list[tuple[int, int]]:
+    """The report's headings in ``text``: hand-anchored ones, else (older label files) the short
+    non-table lines outside every labelled segment (section headings, sub-headings, title, signature)."""
+    from gongkai.models.splitter import is_table_line
+    from gongkai.training.real_labels import decode
+
+    if lf.headings:
+        return [(h.start, h.end) for h in decode(text, lf.headings)[0]]
+    covered = [False] * len(text)
+    for g in gold:
+        covered[g.start : g.end] = [True] * (g.end - g.start)
+    out, pos = [], 0
+    for line in text.split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        if line.strip() and len(line.strip()) <= 40 and not is_table_line(line) and not any(covered[a:b]):
+            out.append((a, b))
+    return out
+
+
+def fold_models(shared: Path, log=lambda m: None) -> tuple[dict, list[list[str]]]:
+    """For each real report, a baseline fitted without its unit (grouped folds of the shipped config)."""
     from gongkai.training.config import DEFAULT_CONFIG, read_config
-    from gongkai.training.dataset import build
-    from gongkai.training.real_labels import load_real_docs
-    from gongkai.training.scoring import score
-    from gongkai.training.train import build_data, fit_baseline, folds
+    from gongkai.training.train import build_data, fit_baseline, folds, group_of
 
     cfg = read_config(DEFAULT_CONFIG)
-    data = build_data(cfg, lambda m: None)
-    full = [build(d) for d in load_real_docs(shared)]  # headings kept
-    results: list = [None] * len(full)
-    for held in folds(len(full), cfg.data.real_folds):
+    data = build_data(cfg, log)
+    models, names = {}, []
+    for j, held in enumerate(folds([group_of(r) for r in data.real], cfg.data.real_folds)):
         seg = fit_baseline(data.train + [r for i, r in enumerate(data.real) if i not in held], cfg)
-        for i in held:
-            text = full[i].text
-            results[i] = seg.analyse_split([text], [narrative_units(text, find_sections(text))])[0]
-    s = score(full, results).to_dict()
-    print(f"baseline on real reports through the parser (headings present, {cfg.data.real_folds}-fold): "
-          f"macro-F1 {_f(s['macro_f1'])}  problems {_f(s['per_topic_f1']['problems'])}  "
-          f"improvements {_f(s['per_topic_f1']['improvements'])}  Pk {_f(s['pk'])}  "
-          f"categories micro-F1 {_f(s['category_micro_f1'])}")
+        names.append([data.real[i].name for i in held])
+        models.update({n: seg for n in names[-1]})
+        log(f"  fold {j + 1}: {', '.join(names[-1])}")
+    return models, names
+
+
+def real_end_to_end(shared: Path, log=lambda m: None, models: dict | None = None) -> dict:
+    """Each real report's own file through ``parse_file`` (what ``gongkai parse`` runs), once as
+    published and once as text with its headings removed, scored by character against the hand
+    labels; each report segmented by a baseline fitted without its unit (:func:`fold_models`)."""
+    import tempfile
+
+    from gongkai.evaluation.metrics import Span
+    from gongkai.inference.pipeline import parse_file
+    from gongkai.models import pipeline_segmenter
+    from gongkai.training.documents import LabelledDoc, remove_ranges
+    from gongkai.training.real_labels import LABELS_DIR, LabelFile, decode
+    from gongkai.training.scoring import score_segments
+
+    names = None
+    if models is None:
+        models, names = fold_models(shared, log)
+    files = [lf for lf in (LabelFile.read(p) for p in sorted(LABELS_DIR.glob("*.json"))) if (shared / lf.source).is_file()]
+    runs: dict[str, list] = {"published": [], "headings removed": []}
+    per_report: dict[str, dict] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="gk-topics-"))
+    for lf in files:
+        seg = pipeline_segmenter(models[lf.name])
+        rec = parse_file(shared / lf.source, segmenter=seg)
+        gold = decode(rec.text, lf.segments)[0]
+        bare = remove_ranges(LabelledDoc(lf.name, rec.text, gold, "real"), _heading_ranges(rec.text, lf, gold))
+        path = tmp / f"{lf.name}.txt"
+        path.write_text(bare.text, encoding="utf-8")
+        rec2 = parse_file(path, segmenter=seg)
+        for name, r in (("published", rec), ("headings removed", rec2)):
+            g = [Span(s.start, s.end, s.topic, s.categories) for s in decode(r.text, lf.segments)[0]]
+            p = [Span(s.start, s.end, s.topic, tuple(s.categories)) for s in r.segments]
+            runs[name].append((r.text, g, p))
+            per_report.setdefault(lf.name, {})[name] = score_segments([(r.text, g, p)]).to_dict()
+    return {"folds": names, **{name: score_segments(r).to_dict() for name, r in runs.items()},
+            "per_report": per_report}
+
+
+def print_end_to_end(res: dict) -> None:
+    print("real reports end to end (parse_file on each file; each scored by a model fitted without its unit):")
+    print(f"{'figure':<24}{'published':>12}{'headings removed':>18}{'target':>9}")
+    rows = [("macro-F1 (chars)", "macro_f1", "≥0.90"), ("F1 problems", "problems", "≥0.93"),
+            ("F1 improvements", "improvements", "≥0.93"), ("Pk (chars, segments)", "pk", "≤0.10"),
+            ("Pk (chars, topic runs)", "pk_topics", ""),
+            ("category micro-F1", "category_micro_f1", "≥0.85"), ("gold in no segment", "unsegmented", "")]
+    rows += [(f"F1 {t}", t, "") for t in TOPICS if t not in ("problems", "improvements")]
+    for label, key, target in rows:
+        vals = [res[n]["per_topic_f1"].get(key) if key in TOPICS else res[n].get(key)
+                for n in ("published", "headings removed")]
+        print(f"{label:<24}{_f(vals[0]):>12}{_f(vals[1]):>18}{target:>9}")
 
 
 def live(model: Path | None, n: int, shared: Path) -> dict:
@@ -149,7 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=200, help="generated reports for the live figures and speed")
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     ap.add_argument("--real-parse", action="store_true",
-                    help="also fit the baseline per fold and score the real reports as gongkai parse reads them")
+                    help="also fit the baseline per fold (whole units) and score each real report's file through "
+                         "parse_file, as published and with its headings removed")
+    ap.add_argument("--json", type=Path, help="with --real-parse: write its figures (and per report) here")
     ap.add_argument("--record", action="store_true", help="write speed and memory into metrics.json and the card")
     args = ap.parse_args(argv)
     from gongkai.models.loading import SHIPPED_DIR
@@ -162,15 +225,22 @@ def main(argv: list[str] | None = None) -> int:
     metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     print_figures(metrics)
     print()
+    res = None
     if args.shared.is_dir():
         heading_fallback_on_real(args.shared)
         if args.real_parse:
-            real_through_parser(args.shared)
+            res = real_end_to_end(args.shared, print)
+            print_end_to_end(res)
+            if args.json:
+                args.json.write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     perf = live(args.model, args.n, args.shared)
     if args.record:
         from gongkai.training.card import write_card
 
         metrics["throughput"] = perf
+        if res is not None:
+            metrics["end_to_end"] = {k: v for k, v in res.items() if k != "per_report"}
+            metrics["end_to_end"]["measured_with"] = "python benchmarks/bench_topics.py --real-parse --record"
         metrics_path.write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"recorded in {metrics_path} and {write_card(folder, metrics)}")
     return 0

@@ -7,6 +7,7 @@ classifier is not loaded: it trusts the report's own sub-headings.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from gongkai.data.record import Issue, Section, Segment, TableValues
 
@@ -58,8 +59,11 @@ def _prose(text: str, sections: list[Section]) -> str:
     return "\n".join(text[s.start : s.end] for s in keep)
 
 
-def segment_by_headings(text: str, sections: list[Section]) -> list[Segment]:
-    """Topic segments from the report's own headings (fallback when no classifier is loaded)."""
+def segment_by_headings(text: str, sections: list[Section], regions: Sequence[tuple[int, int]] = ()) -> list[Segment]:
+    """Topic segments from the report's own headings (fallback when no classifier is loaded).
+
+    ``regions`` (the table regions) are accepted for the pipeline's segmenter interface; the
+    headings alone decide here."""
     segs: list[Segment] = []
     first = sections[0].start if sections else len(text)
     _add(segs, text, 0, first, "preamble")

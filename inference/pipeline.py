@@ -14,11 +14,12 @@ from gongkai.inference.checks import check_tables
 from gongkai.inference.meta import extract_meta
 from gongkai.inference.narrative import narrative_checks, segment_by_headings
 from gongkai.inference.repair import fill_unknowns, repair_ocr_digits
-from gongkai.inference.sections import find_sections
+from gongkai.inference.sections import find_sections, table_regions
 from gongkai.inference.tables import read_tables
 from gongkai.inference.tables.grid import record_grids
 
-Segmenter = Callable[[str, list[Section]], list[Segment]]
+# segmenter(text, sections, table_regions) -> the narrative's segments
+Segmenter = Callable[[str, list[Section], list[tuple[int, int]]], list[Segment]]
 
 
 class NotAReportError(ValueError):
@@ -31,7 +32,7 @@ def parse_document(
     """Turn a loaded :class:`Document` into the checked record.
 
     ``ocr`` enables digit-level repair; by default it follows ``doc.from_ocr``.
-    ``segmenter(text, sections)`` gives the narrative segments; default: the report's own
+    ``segmenter(text, sections, table_regions)`` gives the narrative segments; default: the report's own
     headings (fast). ``gongkai.models.topic_segmenter()`` is the classifier (opt-in: it costs time).
     With ``require_report`` a text with no sign of a disclosure report raises
     :class:`NotAReportError` instead of returning an empty record.
@@ -79,7 +80,7 @@ def parse_document(
         template=template,
         sections=sections,
         tables=tv.to_nested(),
-        segments=(segmenter or segment_by_headings)(text, sections),
+        segments=(segmenter or segment_by_headings)(text, sections, table_regions(text, state.spans.values())),
         issues=issues,
         text=text,
     )

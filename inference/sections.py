@@ -9,6 +9,7 @@ number (二、 on the applications section) still gives the right section.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gongkai.data.record import Section
@@ -89,7 +90,9 @@ def _heading_in_line(line: str) -> tuple[int, str, int] | None:
 
 def _merged_heading(rest: str, rest_start: int) -> tuple[int, str, int] | None:
     """A title at the start of ``rest`` cut where the body begins (punctuation, space, 情况/事项)."""
-    for cut in re.finditer(r"[。：:；\s]|(?<=情况)|(?<=事项)", rest[: _MAX_TITLE + 2]):
+    # the body begins at punctuation, a space, after 情况/事项, or at a sub-heading or a year
+    # glued to the title (概述2015年… / 主要问题和改进措施(一)…)
+    for cut in re.finditer(r"[。，,：:；\s]|(?<=情况|事项|措施|概述)|(?=[(（\d])", rest[: _MAX_TITLE + 2]):
         n = _match_title(rest[: cut.start()])
         if n is not None:
             return n, rest[: cut.start()].strip("*_ #"), rest_start + cut.start()
@@ -141,3 +144,60 @@ def find_sections(text: str) -> list[Section]:
         end = hits[i + 1].start if i + 1 < len(hits) else len(text)
         sections.append(Section(number=h.number, title=h.title, start=h.start, end=max(end, h.start)))
     return sections
+
+
+def heading_end(text: str, section: Section) -> int:
+    """End of a section's heading: its line, or the title part when the body follows on the same line."""
+    line_end = text.find("\n", section.start, section.end)
+    line = text[section.start : section.end if line_end < 0 else line_end]
+    window = line[: _MAX_TITLE + 40]
+    found = _heading_in_line(window) if line.strip() else None
+    if found is None or found[2] >= len(window):
+        return section.start + (len(line) if len(line) <= len(window) else 0)
+    return section.start + found[2]
+
+
+# A run of prose: at least six characters that are neither digits nor clause punctuation,
+# ended by clause punctuation. Table text (row labels glued to their numbers, column heads)
+# holds no such run; its notes are short and sit between its cells.
+PROSE_RUN = re.compile(r"[^\d，。；！？,;!?\n]{6,}[，。；！？,;!?]")
+_SENTENCE_END = re.compile(r"[。；！？;!?]")
+
+
+def table_regions(text: str, cell_spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ranges of the tables: from the last sentence end before a table's first cell to its
+    last row, extended over table text that follows (rows the reader left unread) up to the
+    first run of prose, whether or not a heading comes next. Neighbouring tables with no
+    sentence end between them form one region."""
+    spans = sorted((a, b) for a, b in cell_spans if b > a)
+    if not spans:
+        return []
+    # Cells of one table are close together; a gap with prose in it separates two tables.
+    groups: list[list[int]] = [[spans[0][0], spans[0][1]]]
+    for a, b in spans[1:]:
+        if PROSE_RUN.search(text, groups[-1][1], a):
+            groups.append([a, b])
+        else:
+            groups[-1][1] = max(groups[-1][1], b)
+    regions: list[tuple[int, int]] = []
+    for a, b in groups:
+        # the table starts after the last sentence before its first cell (or on its first line)
+        start = text.rfind("\n", 0, a) + 1
+        for m in _SENTENCE_END.finditer(text, max(start, a - 3000), a):
+            start = m.end()
+        end = len(text)
+        m = PROSE_RUN.search(text, b)
+        if m is not None:
+            # the prose begins on the line of its run, or after the last digit before the run
+            # when table and prose run on in one line (glued digits end the table)
+            head = text[b : m.start()]
+            if "\n" in head:
+                end = b + head.rindex("\n")
+            else:
+                digits = [i for i, ch in enumerate(head) if ch.isdigit()]
+                end = b + (digits[-1] + 1 if digits else 0)
+        if regions and not _SENTENCE_END.search(text, regions[-1][1], start):
+            regions[-1] = (regions[-1][0], max(regions[-1][1], end))
+        else:
+            regions.append((start, end))
+    return regions

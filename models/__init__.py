@@ -3,7 +3,7 @@ Viterbi decoder, problem categories) and the spaCy pipeline that runs it."""
 
 from __future__ import annotations
 
-__all__ = ["load_pipeline", "load_segmenter", "topic_segmenter"]
+__all__ = ["load_pipeline", "load_segmenter", "pipeline_segmenter", "topic_segmenter"]
 
 
 def load_pipeline(model=None, **kwargs):
@@ -25,7 +25,7 @@ def topic_segmenter(folder=None):
 
     None when no model is available (no shipped model files, or numpy missing), so that the
     caller falls back to the heading-based segments. Title, headings, signature and the table
-    sections are left out of what it labels (:mod:`gongkai.models.record_units`).
+    regions are left out of what it labels (:mod:`gongkai.models.record_units`).
     """
     try:
         from gongkai.models.loading import cached_segmenter, shipped_available
@@ -33,11 +33,16 @@ def topic_segmenter(folder=None):
         return None
     if folder is None and not shipped_available():
         return None
+    return pipeline_segmenter(cached_segmenter(str(folder) if folder else None))
+
+
+def pipeline_segmenter(seg):
+    """``seg`` (a :class:`~gongkai.models.segmenter.TopicSegmenter`) as the pipeline's ``segmenter``:
+    it labels the narrative units of the record text (title, headings, signature and table
+    regions left out, :mod:`gongkai.models.record_units`)."""
     from gongkai.models.record_units import narrative_units
 
-    seg = cached_segmenter(str(folder) if folder else None)
-
-    def segment(text, sections):
-        return seg.analyse_split([text], [narrative_units(text, sections)])[0].segments
+    def segment(text, sections, regions=()):
+        return seg.analyse_split([text], [narrative_units(text, sections, regions)])[0].segments
 
     return segment

@@ -29,6 +29,7 @@ _SPLIT = re.compile(rf"(?<=[{_TERMINAL}])[{re.escape(_CLOSERS)}]*|(?<=[：:，,�
 _TABLE_LINE = re.compile(r"\t|\|")
 _NUMERIC_LINE = re.compile(r"^[\s\d.,，%\-—万元件条个次]*$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_ENDS = re.compile(r"[\u3400-\u9fff][。！？]")
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,11 @@ def _width(s: str) -> int:
 
 
 def is_table_line(line: str) -> bool:
+    """A table row; a line that also holds sentences (a table run together with prose) is text."""
     s = line.strip()
-    return bool(s) and (bool(_TABLE_LINE.search(s)) or (bool(_NUMERIC_LINE.match(s)) and not _CJK.search(s)))
+    if not s or len(_SENTENCE_ENDS.findall(s)) >= 2:
+        return False
+    return bool(_TABLE_LINE.search(s)) or (bool(_NUMERIC_LINE.match(s)) and not _CJK.search(s))
 
 
 def _wrap_width(widths: list[int]) -> int | None:

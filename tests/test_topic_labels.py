@@ -39,9 +39,23 @@ def test_strip_headings_keeps_only_labelled_text():
 
 def test_shipped_label_files_hold_no_text(shared_dir: Path):
     files = sorted(LABELS_DIR.glob("*.json"))
-    assert len(files) == 9
+    assert len(files) == 24  # 5 seeds, 4 reports of shared/real, 15 of shared/real-text
     for p in files:
         lf = LabelFile.read(p)
         assert (shared_dir / lf.source).is_file()
         raw = p.read_text(encoding="utf-8")
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in raw)  # anchors and keys only
+
+
+def test_real_labels_locate_and_folds_keep_units_whole(shared_dir: Path):
+    from gongkai.training.real_labels import load_real_docs
+    from gongkai.training.train import folds
+
+    docs = load_real_docs(shared_dir)
+    assert len(docs) == 24 and all(d.meta["missed"] == 0 and d.meta["sha_ok"] for d in docs)
+    assert all(d.meta["headings"] for d in docs if d.meta["source"].startswith("real-text/"))
+    groups = [d.meta["group"] for d in docs]
+    parts = folds(groups, 3)
+    assert sorted(i for p in parts for i in p) == list(range(len(docs)))
+    for p in parts:  # no group on both sides of a split
+        assert not {groups[i] for i in p} & {groups[i] for q in parts if q is not p for i in q}

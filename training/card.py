@@ -22,12 +22,32 @@ _SOURCES = """\
   from the genre's common vocabulary, not from the hand-labelled reports.
 - **weak**: reports in `weak_dirs` labelled from their own headings and sub-headings
   (`gongkai.training.weak_labels`), the headings then removed from the input.
-- **real**: the five seeds and the four reports of `shared/real/`, labelled by hand by content
-  (a platform paragraph under 主动公开 is `platforms`; a merged problems/improvements paragraph is
-  cut where the measures begin); stored as label files only (`training/labels/real/*.json`:
-  topic, categories and sha1 anchors of each segment's first and last 16 characters, plus the
+- **real**: the five seeds, the four reports of `shared/real/` and the fifteen site text versions
+  of `shared/real-text/` (平潭, 2011–2024, old and new outlines; three units), labelled by hand by
+  content (a platform paragraph under 主动公开 is `platforms`; a merged problems/improvements
+  paragraph is cut where the measures begin; the old outline's 概述 / 主动公开 / 依申请公开 / 收费 /
+  复议诉讼 / 问题和改进 map onto the same nine topics); stored as label files only
+  (`training/labels/real/*.json`: topic, categories and sha1 anchors of each segment's first and
+  last 16 characters, the anchored headings, the unit and its cross-validation group, plus the
   source's sha256), re-aligned to the re-extracted text at training time.
+- With `variety`, a share of the generated reports also take the old outline's order
+  (organisation first, then what was published and where, requests, problems and measures).
 """
+
+
+def _end_to_end(res: dict) -> str:
+    """The figures of ``bench_topics.py --real-parse``: each real report's file through the parser."""
+    rows = [("macro-F1 (characters, 9 topics)", "macro_f1"), ("F1 problems", "problems"),
+            ("F1 improvements", "improvements"), ("Pk (characters, segments)", "pk"),
+            ("Pk (characters, topic runs)", "pk_topics"),
+            ("category micro-F1 (per segment)", "category_micro_f1"), ("gold characters in no segment", "unsegmented")]
+    rows += [(f"F1 {t}", t) for t in TOPICS if t not in ("problems", "improvements")]
+    out = "| figure | as published | headings removed |\n|---|---|---|\n"
+    for label, key in rows:
+        vals = [res[n]["per_topic_f1"].get(key) if key in TOPICS else res[n].get(key)
+                for n in ("published", "headings removed")]
+        out += f"| {label} | {_f(vals[0])} | {_f(vals[1])} |\n"
+    return out
 
 
 def _f(v) -> str:
@@ -39,7 +59,8 @@ def _table(models: dict) -> str:
     for kind, m in models.items():
         for split in ("synth_test", "real_cv"):
             if m.get(split):
-                cols.append((f"{kind} / {'generated' if split == 'synth_test' else 'real (CV)'}", m[split]))
+                stale = " (earlier training)" if m.get("stale") else ""
+                cols.append((f"{kind}{stale} / {'generated' if split == 'synth_test' else 'real (CV)'}", m[split]))
     if not cols:
         return "(no figures)"
     head = "| figure | " + " | ".join(c for c, _ in cols) + " |\n|---|" + "---|" * len(cols) + "\n"
@@ -92,9 +113,9 @@ def write_card(folder: Path, metrics: dict) -> Path:
         "",
         "## Figures",
         "",
-        "Held-out reports with every heading removed. *generated*: reports of another generator "
-        f"seed ({cfg['data']['synth_test_seed']}). *real (CV)*: the nine hand-labelled real reports, "
-        "each scored by a model trained without it (k-fold over reports; baseline "
+        "Sentence level, a diagnostic: held-out reports with every heading removed. *generated*: reports "
+        f"of another generator seed ({cfg['data']['synth_test_seed']}). *real (CV)*: the hand-labelled real "
+        "reports, each scored by a model trained without its unit (folds of whole units; baseline "
         f"{cfg['data']['real_folds']} folds, transformer {cfg['data']['transformer_real_folds']}). "
         "Sentence figures count every labelled sentence; Pk/WindowDiff are per report over the sentence "
         "topic sequence (k = half the mean topic-run length), averaged; categories are matched per "
@@ -103,12 +124,24 @@ def write_card(folder: Path, metrics: dict) -> Path:
         _table(models),
         "",
     ]
+    if metrics.get("end_to_end"):
+        e2e = metrics["end_to_end"]
+        lines += ["## End to end (what `gongkai parse` gives)", "",
+                  "Each real report's own file through `parse_file`, as published and as text with its "
+                  "headings removed; segments compared with the hand labels by character; each report "
+                  "segmented by a baseline fitted without its unit (folds: "
+                  + "; ".join(", ".join(f) for f in e2e.get("folds") or []) + "). "
+                  f"Measured with `{e2e.get('measured_with', 'python benchmarks/bench_topics.py --real-parse')}`.",
+                  "", _end_to_end(e2e), ""]
     if perf:
         lines += ["## Speed and size", "", *[f"- {k}: {v}" for k, v in perf.items()], ""]
     if len(models) > 1:
         scores = {k: (m.get("real_cv") or m.get("synth_test") or {}).get("macro_f1") for k, m in models.items()}
         split = "real-report cross-validation" if all(m.get("real_cv") for m in models.values()) else "generated test"
-        lines += ["## Choice", "", f"Shipped **{ship}**: sentence macro-F1 on the same {split} folds "
+        stale = [k for k, m in models.items() if m.get("stale")]
+        same = f"on the same {split} folds" if not stale else \
+            f"({', '.join(stale)}: figures of an earlier training, see Notes)"
+        lines += ["## Choice", "", f"Shipped **{ship}**: sentence macro-F1 {same} "
                   + ", ".join(f"{k} {_f(v)}" for k, v in scores.items()) + ".", ""]
     lines += ["## Reproduce", "", f"`gongkai train {_rel(cfg.get('path'))} -o OUT` (seed {cfg['seed']}); the "
               "result is the same up to floating-point round-off of multi-threaded BLAS.",

@@ -36,6 +36,9 @@ class TrainConfig:
     transformer: TransformerParams = field(default_factory=TransformerParams)
     decoder_alpha: float = 0.5
     decoder_weight: float = 1.0
+    # share of every transition mixed in uniformly: real reports leave the standard order
+    # (old outlines, work of one topic described again later), so no transition is ruled out
+    decoder_floor: float = 0.0
     category_threshold: float = 0.35
     path: Path | None = None
 
@@ -77,6 +80,7 @@ def read_config(path: str | Path) -> TrainConfig:
     if cp.has_section("decoder"):
         cfg.decoder_alpha = cp["decoder"].getfloat("alpha", cfg.decoder_alpha)
         cfg.decoder_weight = cp["decoder"].getfloat("weight", cfg.decoder_weight)
+        cfg.decoder_floor = cp["decoder"].getfloat("floor", cfg.decoder_floor)
     if cp.has_section("categories"):
         cfg.category_threshold = cp["categories"].getfloat("threshold", cfg.category_threshold)
     if cfg.kind not in ("auto", "baseline", "transformer"):

@@ -96,3 +96,43 @@ def trim_inline_heading(text: str, a: int, b: int) -> int:
     """Start of a span after an inline heading such as ``(一) 主动公开：`` (the heading is not content)."""
     m = _HEAD_PREFIX.match(text, a, b)
     return m.end() if m and m.end() < b else a
+
+
+def remove_ranges(doc: LabelledDoc, ranges: list[tuple[int, int]], joiner: str = "") -> LabelledDoc:
+    """``doc`` with the characters of ``ranges`` cut out (``joiner`` put in the place of each), spans
+    moved with the text: exact gold for a report whose headings were lost or whose lines ran together."""
+    cut = [False] * len(doc.text)
+    for a, b in ranges:
+        cut[max(0, a) : b] = [True] * (min(b, len(doc.text)) - max(0, a))
+    out: list[str] = []
+    new = [0] * (len(doc.text) + 1)  # offset in the new text of each old offset
+    length = 0
+    for i, ch in enumerate(doc.text):
+        new[i] = length
+        if not cut[i]:
+            out.append(ch)
+            length += 1
+        elif i + 1 == len(doc.text) or not cut[i + 1]:
+            out.append(joiner)
+            length += len(joiner)
+    new[len(doc.text)] = length
+    spans = [LabelledSpan(new[s.start], new[s.end], s.topic, s.categories) for s in doc.spans]
+    return LabelledDoc(doc.name, "".join(out), [s for s in spans if s.end > s.start], doc.source, dict(doc.meta))
+
+
+def heading_ranges(text: str, numbers: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> list[tuple[int, int]]:
+    """Where the section headings ``numbers`` stand in ``text`` (as :func:`find_sections` reads them)."""
+    from gongkai.inference.sections import find_sections, heading_end
+
+    return [(s.start, heading_end(text, s)) for s in find_sections(text) if s.number in numbers]
+
+
+def normalized(doc: LabelledDoc) -> LabelledDoc:
+    """``doc`` as the parser's normaliser leaves it (its record text), spans moved with it."""
+    from gongkai.data.normalize import _DELETE, _TRANS
+
+    mapped = doc.text.translate(_TRANS)
+    out = remove_ranges(LabelledDoc(doc.name, mapped, doc.spans, doc.source, doc.meta),
+                        [(m.start(), m.end()) for m in _DELETE.finditer(mapped)])
+    out.text = out.text.replace("\r", "\n")
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.training.documents import LabelledDoc, LabelledSpan
@@ -77,20 +77,29 @@ def decode(text: str, segments: list[dict]) -> tuple[list[LabelledSpan], int]:
 
 @dataclass(frozen=True)
 class LabelFile:
+    """One report's labels. ``unit`` is the reporting unit; ``group`` the cross-validation group (the
+    unit, or the unit whose text it copies), so that no group sits on both sides of a split.
+    ``headings`` anchors the report's section and sub-section headings (for the headings-removed
+    evaluation); older files have none."""
+
     name: str
     source: str  # path relative to shared/
     sha256: str
     segments: list[dict]
+    unit: str = ""
+    group: str = ""
+    headings: list[dict] = field(default_factory=list)
 
     @classmethod
     def read(cls, path: Path) -> LabelFile:
         d = json.loads(path.read_text(encoding="utf-8"))
-        return cls(d["name"], d["source"], d["sha256"], d["segments"])
+        return cls(d["name"], d["source"], d["sha256"], d["segments"], d.get("unit", ""),
+                   d.get("group") or d.get("unit", "") or d["name"], d.get("headings", []))
 
     def write(self, path: Path) -> None:
-        d = {"name": self.name, "source": self.source, "sha256": self.sha256,
-             "note": "hand labels by content; anchors are sha1 prefixes, no report text is stored",
-             "segments": self.segments}
+        d = {"name": self.name, "source": self.source, "sha256": self.sha256, "unit": self.unit,
+             "group": self.group, "note": "hand labels by content; anchors are sha1 prefixes, no report text is stored",
+             "segments": self.segments, "headings": self.headings}
         path.write_text(json.dumps(d, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -105,6 +114,8 @@ def load_real_docs(shared_dir: Path, labels_dir: Path = LABELS_DIR) -> list[Labe
         sha = hashlib.sha256(src.read_bytes()).hexdigest()
         text = read_source_text(src)
         spans, missed = decode(text, lf.segments)
+        heads, _ = decode(text, lf.headings)
         docs.append(LabelledDoc(lf.name, text, spans, "real",
-                                {"source": lf.source, "sha_ok": sha == lf.sha256, "missed": missed}))
+                                {"source": lf.source, "sha_ok": sha == lf.sha256, "missed": missed,
+                                 "unit": lf.unit, "group": lf.group, "headings": [(h.start, h.end) for h in heads]}))
     return docs

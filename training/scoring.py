@@ -18,6 +18,7 @@ from gongkai.evaluation.metrics import (
     Span,
     boundaries,
     category_prf,
+    char_labels,
     macro_f1,
     mean,
     micro_macro,
@@ -104,3 +105,56 @@ def score(examples: Sequence[DocExamples], results: Sequence[TopicResult]) -> To
     out.pk, out.window_diff, out.pk_chars = mean(pks), mean(wds), mean(pkc)
     out.category_micro, out.category_macro_f1 = micro_macro(cat)
     return out
+
+
+@dataclass
+class SegmentScores:
+    """Character-level figures of predicted segments against gold spans (what a record holds)."""
+
+    per_topic: dict[str, PRF]
+    macro_f1: float | None
+    pk: float | None  # segments as the units of Pk (each gold segment, each predicted segment)
+    pk_topics: float | None  # topic runs as the units (a boundary wherever the topic changes)
+    category_micro: PRF
+    category_macro_f1: float | None
+    unsegmented: float | None  # share of gold narrative characters that no predicted segment covers
+
+    def to_dict(self) -> dict:
+        return {"macro_f1": self.macro_f1, "per_topic_f1": {t: p.f1 for t, p in self.per_topic.items()},
+                "pk": self.pk, "pk_topics": self.pk_topics, "category_micro_f1": self.category_micro.f1,
+                "category_macro_f1": self.category_macro_f1, "unsegmented": self.unsegmented}
+
+
+def score_segments(reports: Sequence[tuple[str, Sequence[Span], Sequence[Span]]]) -> SegmentScores:
+    """Figures over ``(text, gold spans, predicted spans)`` of each report: per-topic F1 by character,
+    macro-F1, character Pk (mean over reports; segments, and topic runs, as its units) and category F1
+    of problems/improvements segments."""
+    from gongkai.evaluation.metrics import NONE, topic_confusion
+
+    conf: Counter = Counter()
+    pks, pkt = [], []
+    cat: dict[str, PRF] = {}
+    for text, gold, pred in reports:
+        conf += topic_confusion(text, gold, pred)
+        seg = segmentation_score(text, gold, pred)
+        if seg.pk is not None:
+            pks.append(seg.pk)
+        g_lab, p_lab = char_labels(len(text), gold), char_labels(len(text), pred)
+        seq = [(gold[g].topic, pred[p].topic if p >= 0 else NONE)
+               for ch, g, p in zip(text, g_lab, p_lab, strict=True) if g >= 0 and not ch.isspace()]
+        if len(seq) > 1:
+            g_topics = [g for g, _ in seq]
+            k = max(1, round(len(seq) / _runs(g_topics) / 2))
+            v = pk(boundaries(g_topics), boundaries([p for _, p in seq]), k)
+            if v is not None:
+                pkt.append(v)
+        for c, prf in category_prf([s for s in gold if s.topic in CATEGORY_TOPICS],
+                                   [s for s in pred if s.topic in CATEGORY_TOPICS]).items():
+            cat[c] = cat.get(c, PRF()) + prf
+    prfs = topic_prf(conf)
+    per_topic = {t: prfs[t] for t in TOPICS if t in prfs}
+    gold_chars = sum(n for (g, _), n in conf.items() if g != NONE)
+    missed = sum(n for (g, p), n in conf.items() if g != NONE and p == NONE)
+    micro, macro = micro_macro(cat)
+    return SegmentScores(per_topic, macro_f1(per_topic), mean(pks), mean(pkt), micro, macro,
+                         missed / gold_chars if gold_chars else None)

@@ -65,7 +65,10 @@ def build_data(cfg: TrainConfig, log: Log) -> Data:
 
 def decoder_for(examples: Sequence[DocExamples], cfg: TrainConfig) -> Decoder:
     start, trans = transition_counts(label_sequences(examples), 9)
-    return Decoder(log_normalise(start, cfg.decoder_alpha), log_normalise(trans, cfg.decoder_alpha), cfg.decoder_weight)
+    log_trans = log_normalise(trans, cfg.decoder_alpha)
+    if cfg.decoder_floor > 0:
+        log_trans = np.log((1 - cfg.decoder_floor) * np.exp(log_trans) + cfg.decoder_floor / log_trans.shape[1])
+    return Decoder(log_normalise(start, cfg.decoder_alpha), log_trans, cfg.decoder_weight)
 
 
 def fit_baseline(examples: Sequence[DocExamples], cfg: TrainConfig) -> TopicSegmenter:
@@ -77,15 +80,30 @@ def run(seg: TopicSegmenter, exs: Sequence[DocExamples]):
     return seg.analyse_split([e.text for e in exs], [e.sentences for e in exs])
 
 
-def folds(n: int, k: int) -> list[list[int]]:
-    k = min(k, n)
-    return [list(range(i, n, k)) for i in range(k)] if k > 1 else []
+def group_of(ex: DocExamples) -> str:
+    """The cross-validation group of a real report: its unit (or the unit whose text it copies)."""
+    return ex.doc.meta.get("group") or ex.name
+
+
+def folds(groups: Sequence[str], k: int) -> list[list[int]]:
+    """``k`` folds of report indices, whole groups at a time: a unit's reports never sit on both sides
+    of a split. Largest group first, each into the fold with the fewest reports so far."""
+    members: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    k = min(k, len(members))
+    if k <= 1:
+        return []
+    parts: list[list[int]] = [[] for _ in range(k)]
+    for g in sorted(members, key=lambda g: (-len(members[g]), g)):
+        min(parts, key=len).extend(members[g])
+    return [sorted(p) for p in parts]
 
 
 def cross_validate(fit: Callable[[list[DocExamples]], TopicSegmenter], train: list[DocExamples],
                    real: list[DocExamples], k: int, log: Log) -> TopicScores | None:
-    """Real-report figures: each fold of real reports scored by a model fitted without it."""
-    parts = folds(len(real), k)
+    """Real-report figures: each fold of real reports (whole units) scored by a model fitted without it."""
+    parts = folds([group_of(r) for r in real], k)
     if not parts:
         return None
     results: list = [None] * len(real)

@@ -1,7 +1,8 @@
 """Give generated training reports the variety of real ones (after headings are removed).
 
 Real reports that the generator does not imitate, as seen in the hand-labelled real reports'
-errors: leadership and organisation (supervision) described first in section 1; work in every
+errors: leadership and organisation (supervision) described first in section 1; the old (pre-2019)
+outline's order (organisation first, then what was published and where, requests, problems); work in every
 topic enumerated under short headlines (一是加强组织领导。…); long sector-by-sector passages
 under 主动公开; more ways to word each topic; problems and measures opened and closed by
 sentences that name no category. Each transform keeps the gold spans exact: it works on the
@@ -113,6 +114,18 @@ def supervision_first(blocks: list[Block]) -> list[Block]:
     return rest[:at] + moved + rest[at:]
 
 
+# The outline before 2019: 概述 (organisation, rules, then the year's work), 主动公开 (what was
+# published and where), 依申请公开 / 收费 / 复议诉讼 (requests), 问题和改进.
+OLD_OUTLINE = ("preamble", "supervision", "information_management", "proactive_disclosure", "platforms",
+               "request_disclosure", "problems", "improvements", "other_matters")
+
+
+def old_outline(blocks: list[Block]) -> list[Block]:
+    """The blocks in the old outline's order (stable within a topic; gaps move with their block)."""
+    order = {t: i for i, t in enumerate(OLD_OUTLINE)}
+    return sorted(blocks, key=lambda b: order.get(b.topic, len(order)))
+
+
 def add_openers(blocks: list[Block], rng: random.Random, ref: str, p: float) -> list[Block]:
     """Uncategorised opening/closing sentences of the problems and improvements passages."""
     out: list[Block] = []
@@ -142,7 +155,9 @@ def vary(doc: LabelledDoc, rng: random.Random, p: float = 0.5) -> LabelledDoc:
     ref = rng.choice(V.REFS)
     blocks = add_sentences(blocks, rng, ref, p * 0.6)
     blocks = add_enumerations(blocks, rng, ref, p * 0.5)
-    if rng.random() < p * 0.5:
+    if rng.random() < p * 0.3:
+        blocks = old_outline(blocks)
+    elif rng.random() < p * 0.5:
         blocks = supervision_first(blocks)
     blocks = add_openers(blocks, rng, ref, p * 0.6)
     return from_blocks(doc, blocks, tail)
