@@ -104,10 +104,19 @@ class CellResult:
     gold: float | int | None
     pred: float | int | None
     flagged: bool  # an issue (error/warning, or a repair) names this cell
+    warned: bool = False  # an error or warning issue names this cell (a repair alone does not)
 
     @property
     def exact(self) -> bool:
         return _same(self.gold, self.pred)
+
+    @property
+    def silent_wrong(self) -> bool:
+        """Read (not null), wrong, and named by no warning or error: the worst outcome.
+
+        A value set by a repair counts as read: it is right only if it equals the gold.
+        """
+        return self.pred is not None and not self.exact and not self.warned
 
 
 @dataclass
@@ -128,6 +137,10 @@ class Comparison:
     @property
     def wrong(self) -> list[CellResult]:
         return [c for c in self.cells if not c.exact]
+
+    @property
+    def silent_wrong(self) -> list[CellResult]:
+        return [c for c in self.cells if c.silent_wrong]
 
 
 def _strings(x: Any) -> list[str]:
@@ -151,11 +164,15 @@ def compare(record: Record, gold: Gold) -> Comparison:
     """Cell-by-cell comparison over the gold's cells (a cell missing from the record is wrong)."""
     pred = TableValues.from_nested(record.tables, record.template if record.template != "unknown" else "2021")
     flagged: set[str] = set()
+    warned: set[str] = set()
     for issue in record.issues:
+        if issue.severity in ("error", "warning"):
+            warned.update(issue.cells)
         if issue.severity in ("error", "warning") or issue.code.endswith(".repaired"):
             flagged.update(issue.cells)
     cells = [
-        CellResult(k, gold.tables.values.get(k), pred.values.get(k) if k in pred.values else None, k in flagged)
+        CellResult(k, gold.tables.values.get(k), pred.values.get(k) if k in pred.values else None,
+                   k in flagged, k in warned)
         for k in gold.tables.all_keys()
     ]
     return Comparison(

@@ -197,7 +197,7 @@ def make_item(
     rng = report_rng(seed, i)
     report = generate(rng, template=template)  # type: ignore[arg-type]
     # Scraped text without cell separators cannot show a dropped cell: no dropping there.
-    droppable = fmt in ("txt", "md") and layout != "glued"
+    droppable = fmt in ("txt", "md") and layout not in ("glued", "sitetext")
     dropped = choose_dropped(report.tables, rng) if droppable and rng.random() < 0.15 else []
     return report, render_report(report, fmt, layout, rng, dropped=dropped)
 

@@ -14,8 +14,16 @@ from gongkai.data.form import (
     application_rows,
     review_rows,
 )
+from gongkai.data.record import Issue
 from gongkai.inference.layout import Group, tokenize_groups
-from gongkai.inference.tables.matching import RowMatcher, RowTarget, assign_rows, core_label
+from gongkai.inference.tables.matching import (
+    LabelRun,
+    RowMatcher,
+    RowTarget,
+    assign_rows,
+    core_label,
+    split_label_runs,
+)
 from gongkai.inference.tables.rows import ReadState, fill_row
 
 _TEMPLATE_2019 = re.compile(r"新制作|新公开数量|对外公开总数")
@@ -62,12 +70,42 @@ def _active_matcher(template: str) -> RowMatcher:
     return RowMatcher(targets[:3] + [_EXTRA_2019_ROWS[0]] + targets[3:] + [_EXTRA_2019_ROWS[1]])
 
 
+def _active_width(targets: tuple[RowTarget, ...]):
+    """Printed width of an active-disclosure row, given the header text before it."""
+    def width(ti: int, header: str) -> int:
+        key = targets[ti].key
+        if key in ("rules", "normative_documents", "_other_services"):
+            return 3
+        if key == "_procurement":
+            return 2
+        if _PROJECT_COLS.search(header):  # 上一年项目数量 | 本年增/减 (| 处理决定数量)
+            return 2 if key == "fees" else 3
+        return 1
+    return width
+
+
+def _report_runs(state: ReadState, runs: list[LabelRun], keys_of) -> None:
+    """An ``ambiguous_row`` issue for every run of labels whose numbers cannot be dealt out."""
+    for run in runs:
+        if run.exact:
+            continue
+        keys = [k for ti in run.targets for k in keys_of(ti)]
+        if keys:
+            table = keys[0].split(".", 1)[0]
+            state.issues.append(Issue(
+                code=f"{table}.ambiguous_row", severity="warning", cells=keys,
+                message=f"{len(run.targets)} row labels printed before one run of numbers that does not "
+                        "fit their columns; their cells are left unknown"))
+
+
 def read_active(state: ReadState, text: str, start: int, end: int) -> None:
     """Section 2's table: documents (3 columns), decisions and fees (1 column each)."""
     rows = active_rows(state.tables.template)
-    groups = tokenize_groups(text, start, end)
     matcher = _active_matcher(state.tables.template)
     targets = matcher.targets
+    groups, runs = split_label_runs(tokenize_groups(text, start, end), matcher, _active_width(targets))
+    cols = {r.key: r.columns for r in rows}
+    _report_runs(state, runs, lambda ti: [f"active_disclosure.{targets[ti].key}.{c}" for c in cols.get(targets[ti].key, ())])
     assignment = assign_rows(groups, matcher)
     if not assignment:
         return
@@ -115,7 +153,14 @@ def read_applications(state: ReadState, text: str, start: int, end: int) -> None
     """Section 3's table: 25 rows (23 when (六)其他处理 is one row) × 7 applicant columns."""
     matcher = _applications_matcher()
     union = matcher.targets
-    groups = _split_runs(tokenize_groups(text, start, end), 7)
+    subs = {"other.no_correction", "other.unpaid_fee", "other.other"}
+    groups, runs = split_label_runs(
+        tokenize_groups(text, start, end), matcher, lambda _ti, _h: 7,
+        heading=lambda ti, nxt: union[ti].key == "other.total" and union[nxt].key in subs,
+    )
+    groups = _split_runs(groups, 7)
+    app_cols = {r.key: r.columns for split in (False, True) for r in application_rows(split)}
+    _report_runs(state, runs, lambda ti: [f"applications.{union[ti].key}.{c}" for c in app_cols.get(union[ti].key, ())])
     # Whole table printed as one run of numbers: take rows by position.
     total_nums = sum(len(g.numbers) for g in groups)
     assignment = assign_rows(groups, matcher)
