@@ -40,6 +40,9 @@ class Gold:
     layout: str = ""
     format: str = ""
     noise: list[Any] = field(default_factory=list)  # strings or objects naming the cells touched
+    # Cells whose printed form does not decide their value (glued digits more than one reading
+    # fits): right only by luck, so they are scored apart as well.
+    undecidable: set[str] = field(default_factory=set)
     published_inconsistencies: list[dict[str, Any]] = field(default_factory=list)
     segments: list[GoldSegment] = field(default_factory=list)
     text: str = ""  # the generated full text, where the gold file has it
@@ -58,6 +61,7 @@ class Gold:
             layout=g.get("layout") or "",
             format=g.get("format") or "",
             noise=list(g.get("noise") or []),
+            undecidable=set(g.get("undecidable") or []),
             published_inconsistencies=list(g.get("published_inconsistencies") or []),
             segments=[
                 GoldSegment(str(x.get("topic") or ""), str(x.get("text") or ""), tuple(x.get("categories") or ()))

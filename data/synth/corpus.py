@@ -47,6 +47,7 @@ class Rendered:
     segments: list[dict]
     noise: list[str] = field(default_factory=list)  # keys of cells left out of the rendering
     style: dict[str, Any] = field(default_factory=dict)
+    undecidable: list[str] = field(default_factory=list)  # glued cells the print does not decide
 
 
 def report_rng(seed: int, i: int) -> random.Random:
@@ -85,7 +86,8 @@ def render_report(
         crlf = fmt == "txt" and rng.random() < 0.15
         data = (text.replace("\n", "\r\n") if crlf else text).encode(encoding)
         style = dict(doc.choices, newline="crlf" if crlf else "lf", wrap=opts.wrap, compact=opts.compact)
-        return Rendered(data, fmt, layout, encoding, text, segments, sorted(dropped), _style(report, style))
+        return Rendered(data, fmt, layout, encoding, text, segments, sorted(dropped), _style(report, style),
+                        sorted(opts.undecidable))
     if dropped:
         raise ValueError("dropped cells are only supported for text formats")
     doc = build_document(report, rng)
@@ -146,6 +148,7 @@ def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
         "corpus_format": r.format,
         "layout": r.layout,
         "noise": list(r.noise),
+        "undecidable": list(r.undecidable),
         "encoding": r.encoding,
         "meta": {
             "title": report.title,

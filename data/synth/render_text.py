@@ -51,6 +51,9 @@ class TextOptions:
     trailing_tabs: bool = True
     leading_blank: int = 0
     dropped: frozenset[str] = field(default_factory=frozenset)
+    # Filled by the glued layouts: cells whose glued digits more than one reading fits (the
+    # row's own sums included), so that no parser can know them from the print.
+    undecidable: set[str] = field(default_factory=set)
 
 
 def draw_options(
@@ -203,18 +206,76 @@ def _flat(grid: Grid, o: TextOptions, rng: random.Random) -> list[str]:
     return lines
 
 
+def _digit_readings(chunks: list[str], parts: int, limit: int = 2):
+    """Up to ``limit`` ways to cut digit ``chunks`` into ``parts`` numbers (no leading zeros)."""
+    found: list[list[int]] = []
+
+    def cut(ci: int, pos: int, acc: list[int]) -> None:
+        if len(found) >= limit:
+            return
+        if ci == len(chunks):
+            if len(acc) == parts:
+                found.append(list(acc))
+            return
+        chunk = chunks[ci]
+        if pos == len(chunk):
+            if pos:  # a chunk ends only after at least one number
+                cut(ci + 1, 0, acc)
+            return
+        left = parts - len(acc)
+        if left <= 0:
+            return
+        ends = [pos + 1] if chunk[pos] == "0" else range(pos + 1, len(chunk) + 1)
+        for e in ends:
+            acc.append(int(chunk[pos:e]))
+            cut(ci, e, acc)
+            acc.pop()
+
+    cut(0, 0, [])
+    return found
+
+
+def _row_sums_hold(keys: list[str], values: list[int]) -> bool:
+    """The row's own relations: an applications row's parts sum to its 总计; each review
+    group's four results sum to its 总计."""
+    if len(keys) == 7 and keys[0].startswith("applications."):
+        return sum(values[:6]) == values[6]
+    if len(keys) == 15 and keys[0].startswith("review_litigation."):
+        return all(sum(values[i : i + 4]) == values[i + 4] for i in range(0, 15, 5))
+    return True
+
+
+def _undecidable(chunks: list[str], keys: list[str]) -> bool:
+    """More than one reading of the glued ``chunks`` fits the row (a parser cannot know)."""
+    if not all(c.isdigit() for c in chunks):
+        return False  # amounts and signed numbers keep their own separators
+    total = sum(len(c) for c in chunks)
+    if total == len(keys):
+        return False
+    fits = 0
+    for reading in _digit_readings(chunks, len(keys), limit=5000):
+        fits += _row_sums_hold(keys, reading)
+        if fits > 1:
+            return True
+    return False
+
+
 def _glued(grid: Grid, o: TextOptions, rng: random.Random) -> list[str]:
     """The whole table on one line, cells run together as text scraped from a page gives it:
     labels against numbers, numbers against each other ("一、本年新收…申请数量 713000074二、…")."""
     parts = []
     for row in _matrix(grid, o.dropped):
         labels = "".join(p.text for p in row if p.origin and p.cell.key is None and p.text)
-        nums = [p.text for p in row if p.origin and p.cell.key is not None and not p.dropped and p.text]
+        cells = [p for p in row if p.origin and p.cell.key is not None and not p.dropped and p.text]
+        nums = [p.text for p in cells]
         if len(nums) > 1 and rng.random() < 0.2:  # now and then one space survives
             k = rng.randint(1, len(nums) - 1)
-            run = "".join(nums[:k]) + " " + "".join(nums[k:])
+            chunks = ["".join(nums[:k]), "".join(nums[k:])]
         else:
-            run = "".join(nums)
+            chunks = ["".join(nums)] if nums else []
+        run = " ".join(chunks)
+        if len(nums) > 1 and _undecidable(chunks, [p.cell.key for p in cells]):
+            o.undecidable.update(p.cell.key for p in cells)
         if labels or run:
             parts.append(labels + (" " if labels and rng.random() < 0.5 else "") + run)
     return [rng.choice(["", " "]).join(parts)]

@@ -108,6 +108,13 @@ def _group_scores(label: str, after: str, bare: bool, targets: Sequence[RowTarge
     if not label and not after:
         return [_UNLABELLED_SCORE] * len(targets)
     contained = [_contained_score(label, t) for t in targets]
+    if bare and after and any(contained):
+        # "本机关不掌握…信息 2." before the numbers: a row label followed by this row's own
+        # enumerator is the previous row's label printed after its numbers; this row's label
+        # follows the numbers too, when the text after them starts with one.
+        split = [_split_score("", after, t, True) for t in targets]
+        if any(s > 0 and len(t.core) >= 4 for s, t in zip(split, targets, strict=True)):
+            return [max(c - 15.0, s) for c, s in zip(contained, split, strict=True)]
     # A long row label printed whole settles it; a short one ("其他", "总计") also occurs
     # inside other labels and headers, so fuzzy evidence is weighed beside it.
     if any(s > 0 and len(t.core) >= 4 for s, t in zip(contained, targets, strict=True)):
@@ -206,6 +213,8 @@ class LabelRun:
 
     targets: list[int]
     exact: bool  # the numbers are exactly the rows' cells, in order
+    widths: list[int] = field(default_factory=list)  # printed columns of each row
+    cells: list = field(default_factory=list)  # the run's numbers (when not exact)
 
 
 def split_label_runs(
@@ -250,9 +259,9 @@ def split_label_runs(
                 out.append(Group(label=label, cells=list(nums[i : i + w]), start=nums[i].start, end=nums[i + w - 1].end))
                 i += w
             out[-1].after = g.after
-            runs.append(LabelRun([ti for ti, _a, _b in run], exact=True))
+            runs.append(LabelRun([ti for ti, _a, _b in run], exact=True, widths=widths))
         elif len(nums) > widths[-1]:
-            runs.append(LabelRun([ti for ti, _a, _b in run], exact=False))
+            runs.append(LabelRun([ti for ti, _a, _b in run], exact=False, widths=widths, cells=list(nums)))
             out.append(Group(label=g.label, cells=[], start=g.start, end=g.end, after=g.after))
         else:
             out.append(g)

@@ -23,6 +23,7 @@ from gongkai.inference.tables.matching import (
     assign_rows,
     core_label,
     split_label_runs,
+    squash,
 )
 from gongkai.inference.tables.rows import ReadState, fill_row
 
@@ -84,18 +85,26 @@ def _active_width(targets: tuple[RowTarget, ...]):
     return width
 
 
-def _report_runs(state: ReadState, runs: list[LabelRun], keys_of) -> None:
-    """An ``ambiguous_row`` issue for every run of labels whose numbers cannot be dealt out."""
+def _place_runs(state: ReadState, runs: list[LabelRun], keys_of) -> None:
+    """Runs of labels whose numbers do not fit their columns: too few numbers (a cell
+    left out) are placed over the run's cells like one long row — the table's relations
+    settle the placement or it is reported; too many are reported."""
     for run in runs:
         if run.exact:
             continue
-        keys = [k for ti in run.targets for k in keys_of(ti)]
-        if keys:
-            table = keys[0].split(".", 1)[0]
-            state.issues.append(Issue(
-                code=f"{table}.ambiguous_row", severity="warning", cells=keys,
-                message=f"{len(run.targets)} row labels printed before one run of numbers that does not "
-                        "fit their columns; their cells are left unknown"))
+        per_row = [keys_of(ti) for ti in run.targets]
+        keys = [k for ks in per_row for k in ks]
+        if not keys:
+            continue
+        if len(run.cells) < sum(run.widths) and all(len(ks) == w for ks, w in zip(per_row, run.widths, strict=True)):
+            fill_row(state, keys, Group(label="", cells=list(run.cells)))
+            continue
+        for k in keys:
+            state.set_cell(k, None)
+        state.issues.append(Issue(
+            code=f"{keys[0].split('.', 1)[0]}.ambiguous_row", severity="warning", cells=keys,
+            message=f"{len(run.targets)} row labels printed before one run of numbers that does not "
+                    "fit their columns; their cells are left unknown"))
 
 
 def read_active(state: ReadState, text: str, start: int, end: int) -> None:
@@ -104,8 +113,6 @@ def read_active(state: ReadState, text: str, start: int, end: int) -> None:
     matcher = _active_matcher(state.tables.template)
     targets = matcher.targets
     groups, runs = split_label_runs(tokenize_groups(text, start, end), matcher, _active_width(targets))
-    cols = {r.key: r.columns for r in rows}
-    _report_runs(state, runs, lambda ti: [f"active_disclosure.{targets[ti].key}.{c}" for c in cols.get(targets[ti].key, ())])
     assignment = assign_rows(groups, matcher)
     if not assignment:
         return
@@ -129,6 +136,8 @@ def read_active(state: ReadState, text: str, start: int, end: int) -> None:
         else:
             for k in keys:
                 state.set_cell(k, None)
+    cols = {r.key: r.columns for r in rows}
+    _place_runs(state, runs, lambda ti: [f"active_disclosure.{targets[ti].key}.{c}" for c in cols.get(targets[ti].key, ())])
     fee_key = "active_disclosure.fees.amount"
     if state.tables.values.get(fee_key) is not None:
         state.tables.values[fee_key] = float(state.tables.values[fee_key])  # type: ignore[arg-type]
@@ -159,8 +168,6 @@ def read_applications(state: ReadState, text: str, start: int, end: int) -> None
         heading=lambda ti, nxt: union[ti].key == "other.total" and union[nxt].key in subs,
     )
     groups = _split_runs(groups, 7)
-    app_cols = {r.key: r.columns for split in (False, True) for r in application_rows(split)}
-    _report_runs(state, runs, lambda ti: [f"applications.{union[ti].key}.{c}" for c in app_cols.get(union[ti].key, ())])
     # Whole table printed as one run of numbers: take rows by position.
     total_nums = sum(len(g.numbers) for g in groups)
     assignment = assign_rows(groups, matcher)
@@ -188,6 +195,29 @@ def read_applications(state: ReadState, text: str, start: int, end: int) -> None
         else:
             for k in keys:
                 state.set_cell(k, None)
+    app_cols = {r.key: r.columns for r in rows}
+    _place_runs(state, runs, lambda ti: [f"applications.{union[ti].key}.{c}" for c in app_cols.get(union[ti].key, ())])
+
+
+_REVIEW_HEAD = re.compile(r"尚未审结|结果维持")
+
+
+def _review_row(groups: list[Group]) -> list[Group]:
+    """The table's one data row when prose with numbers follows it in the same region.
+
+    Text with no line breaks (a site's text version) gives the region no end but the next
+    section; the first run of numbers after the header holding at least 15 digits is the
+    row, when the labels after it are prose (sentences, or long runs of words).
+    """
+    for i, g in enumerate(groups):
+        digits = sum(len(c.raw) for c in g.numbers if c.raw.isdigit())
+        if not _REVIEW_HEAD.search(squash(g.label)) or digits < 15 or len(g.numbers) > 15:
+            continue
+        rest = groups[i + 1 :]
+        if rest and all("。" in r.label or len(squash(r.label)) >= 10 for r in rest[:1]):
+            return [g]
+        break
+    return groups
 
 
 def read_review(state: ReadState, text: str, start: int, end: int) -> None:
@@ -197,6 +227,7 @@ def read_review(state: ReadState, text: str, start: int, end: int) -> None:
         return
     keys = [f"review_litigation.{g}.{c}" for g in REVIEW_GROUPS for c in REVIEW_COLS]
     state.tables.found.add("review_litigation")
+    groups = _review_row(groups)
     total = sum(len(g.numbers) for g in groups)
     if total == 15 or len(groups) == 1:
         merged = Group(label=groups[0].label, lead_empty=groups[0].lead_empty)
