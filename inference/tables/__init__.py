@@ -26,7 +26,7 @@ _APP_END = re.compile(r"结转下年度继续办理[\s\d|\t]*")
 _PRINTED = {
     "active_disclosure": re.compile(r"第二十条|信息内容|本年(?:制发|新制作|新公开)|制发件数|现行有效件数|处理决定数量"),
     "applications": re.compile(r"申请人情况|自然人|本年新收政府信息公开申请"),
-    "review_litigation": re.compile(r"结果维持|维持.{0,8}(?:纠正|尚未审结)|尚未审结"),
+    "review_litigation": re.compile(r"结果维持|尚未审结"),
 }
 _SPACE = re.compile(r"\s+")
 # No printed table is longer than this (one cell per line included); a larger region means

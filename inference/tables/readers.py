@@ -173,13 +173,14 @@ def read_applications(state: ReadState, text: str, start: int, end: int) -> None
     assignment = assign_rows(groups, matcher)
     if not assignment:
         return
-    matched = {union[t].key for t in assignment.values()}
+    # Rows named by a run of labels count as read, whether or not its numbers could be dealt.
+    matched = {union[t].key for t in assignment.values()} | {union[t].key for run in runs for t in run.targets}
     by_key = {union[t].key: groups[g] for g, t in assignment.items()}
     # The three-row form of (六)其他处理 is known by its two long sub-row labels; a row read only
     # as "…其他" (OCR often loses "(六)" and "处理") is the one-row form.
     other_read = bool(matched & OTHER_ROW_KEYS)
     other_split = bool(matched & {"other.no_correction", "other.unpaid_fee"}) or not other_read
-    if not other_split and "other.total" not in by_key:
+    if not other_split and "other.total" not in by_key and "other.other" in by_key:
         by_key["other.total"] = by_key.pop("other.other")
     state.tables.other_split = other_split
     state.tables.other_read = other_read
