@@ -3,10 +3,11 @@
 Pipeline: :func:`content.make_report` (unit, year, template, table values satisfying
 relations 1–5) → :func:`narrative.make_narrative` (topic text whose figures agree with the
 tables) → :func:`document.build_document` (headings, sub-headings, label style) → one of
-``render_text`` (layouts ``tab pipe lines markdown flat broken ocr``), ``render_html``
+``render_text`` (layouts ``tab pipe lines markdown flat broken ocr glued runon sitetext``), ``render_html``
 (``html``, ``html-word``) or ``render_docx``. :func:`corpus.write_corpus` writes
 ``NAME.EXT`` and ``NAME.gold.json``; the gold holds ``format``, ``layout``, ``noise`` (keys
-of cells left out of the rendering), ``encoding``, ``meta``, ``template``, ``tables`` (the
+of cells left out of the rendering), ``undecidable`` (glued layouts, when any: cells whose
+glued digits more than one reading fits, the row's own sums included), ``encoding``, ``meta``, ``template``, ``tables`` (the
 contract's nested shape, true values even for dropped cells), ``segments`` (topic, text,
 categories, start/end offsets into ``text``, in document order), ``text`` (the report text
 with LF newlines: the decoded file for TXT/MD, the loader-style plain text for HTML/DOCX),

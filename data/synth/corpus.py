@@ -148,7 +148,7 @@ def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
         "corpus_format": r.format,
         "layout": r.layout,
         "noise": list(r.noise),
-        "undecidable": list(r.undecidable),
+        **({"undecidable": list(r.undecidable)} if r.undecidable else {}),
         "encoding": r.encoding,
         "meta": {
             "title": report.title,
