@@ -24,9 +24,12 @@ _APP_END = re.compile(r"结转下年度继续办理[\s\d|\t]*")
 # 信息33条): its column headers. A region without them holds no such table (the old outline
 # before 2019 prints other statistics), and nothing is read from it.
 _PRINTED = {
-    "active_disclosure": re.compile(r"第二十条|信息内容|本年(?:制发|新制作|新公开)|制发件数|现行有效件数|处理决定数量"),
-    "applications": re.compile(r"申请人情况|自然人|本年新收政府信息公开申请"),
-    "review_litigation": re.compile(r"结果维持|尚未审结"),
+    # Several headers each, so that one word OCR misreads does not hide a printed table.
+    "active_disclosure": re.compile(
+        r"第二十条|信息内容|本年(?:制发|新制作|新公开|处理决定|收费金额)|制发件数|废止件数|现行有效|处理决定数量"
+    ),
+    "applications": re.compile(r"申请人情况|自然人|法人或其他组织|商业企业|科研机构|本年新收政府信息公开申请|上年结转"),
+    "review_litigation": re.compile(r"结果维持|结果纠正|其他结果|尚未审结|未经复议|复议后起诉"),
 }
 _SPACE = re.compile(r"\s+")
 # No printed table is longer than this (one cell per line included); a larger region means
