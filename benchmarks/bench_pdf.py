@@ -44,7 +44,7 @@ HARSH = dict(dpi=150, blur=1.4, quality=30, noise=12.0, max_angle=2.0)
 class Tally:
     cells: int = 0
     exact: int = 0
-    unflagged: int = 0
+    silent: int = 0  # read, wrong and named by no warning or error
     pages: int = 0
     wall: float = 0.0
     cpu: float = 0.0
@@ -55,12 +55,12 @@ class Tally:
     def add(self, c: Comparison, pages: int) -> None:
         self.cells += len(c.cells)
         self.exact += c.n_exact
-        self.unflagged += sum(1 for w in c.wrong if not w.flagged)
+        self.silent += len(c.silent_wrong)
         self.pages += pages
 
     def line(self, name: str) -> str:
         acc = self.exact / self.cells if self.cells else 0.0
-        s = f"{name:<34} cells {self.exact}/{self.cells} = {acc:.2%}  unflagged wrong {self.unflagged}"
+        s = f"{name:<34} cells {self.exact}/{self.cells} = {acc:.2%}  silent wrong {self.silent}"
         if self.pages:
             s += f"  {self.pages} pages, {self.wall / self.pages:.2f} s/page wall"
             # Worker processes' CPU time is not this process's: shown only for in-process runs.
@@ -89,7 +89,7 @@ def _run(t: Tally, data: bytes, gold: Gold, workers: int | None, name: str, imag
     t.notes.append(f"  {name}: {doc.format}, {c.n_exact}/{len(c.cells)} exact, org {rec.meta.organization} "
                    f"({'ok' if c.org_ok else 'WRONG'}), year {rec.meta.year} ({'ok' if c.year_ok else 'WRONG'}), "
                    f"errors {errs}" + "".join(f"\n    wrong {w.key}: gold {w.gold} read {w.pred}"
-                                              f"{'' if w.flagged else ' (NOT FLAGGED)'}" for w in c.wrong))
+                                              f"{' (SILENT)' if w.silent_wrong else ''}" for w in c.wrong))
 
 
 def real_text() -> Tally:
@@ -263,7 +263,7 @@ def main() -> None:
                         synthetic("image", args.synth_images, args.workers)))
     for name, t in results:
         print(t.line(name))
-        if args.verbose or t.unflagged or t.exact < t.cells:
+        if args.verbose or t.silent or t.exact < t.cells:
             print("\n".join(n for n in t.notes if args.verbose or "wrong" in n))
     for name, t in results:
         if "hongze" in name:

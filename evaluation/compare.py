@@ -40,6 +40,9 @@ class Gold:
     layout: str = ""
     format: str = ""
     noise: list[Any] = field(default_factory=list)  # strings or objects naming the cells touched
+    # Cells whose printed form does not decide their value (glued digits more than one reading
+    # fits): right only by luck, so they are scored apart as well.
+    undecidable: set[str] = field(default_factory=set)
     published_inconsistencies: list[dict[str, Any]] = field(default_factory=list)
     segments: list[GoldSegment] = field(default_factory=list)
     text: str = ""  # the generated full text, where the gold file has it
@@ -58,6 +61,7 @@ class Gold:
             layout=g.get("layout") or "",
             format=g.get("format") or "",
             noise=list(g.get("noise") or []),
+            undecidable=set(g.get("undecidable") or []),
             published_inconsistencies=list(g.get("published_inconsistencies") or []),
             segments=[
                 GoldSegment(str(x.get("topic") or ""), str(x.get("text") or ""), tuple(x.get("categories") or ()))
@@ -104,10 +108,19 @@ class CellResult:
     gold: float | int | None
     pred: float | int | None
     flagged: bool  # an issue (error/warning, or a repair) names this cell
+    warned: bool = False  # an error or warning issue names this cell (a repair alone does not)
 
     @property
     def exact(self) -> bool:
         return _same(self.gold, self.pred)
+
+    @property
+    def silent_wrong(self) -> bool:
+        """Read (not null), wrong, and named by no warning or error: the worst outcome.
+
+        A value set by a repair counts as read: it is right only if it equals the gold.
+        """
+        return self.pred is not None and not self.exact and not self.warned
 
 
 @dataclass
@@ -128,6 +141,10 @@ class Comparison:
     @property
     def wrong(self) -> list[CellResult]:
         return [c for c in self.cells if not c.exact]
+
+    @property
+    def silent_wrong(self) -> list[CellResult]:
+        return [c for c in self.cells if c.silent_wrong]
 
 
 def _strings(x: Any) -> list[str]:
@@ -151,11 +168,15 @@ def compare(record: Record, gold: Gold) -> Comparison:
     """Cell-by-cell comparison over the gold's cells (a cell missing from the record is wrong)."""
     pred = TableValues.from_nested(record.tables, record.template if record.template != "unknown" else "2021")
     flagged: set[str] = set()
+    warned: set[str] = set()
     for issue in record.issues:
+        if issue.severity in ("error", "warning"):
+            warned.update(issue.cells)
         if issue.severity in ("error", "warning") or issue.code.endswith(".repaired"):
             flagged.update(issue.cells)
     cells = [
-        CellResult(k, gold.tables.values.get(k), pred.values.get(k) if k in pred.values else None, k in flagged)
+        CellResult(k, gold.tables.values.get(k), pred.values.get(k) if k in pred.values else None,
+                   k in flagged, k in warned)
         for k in gold.tables.all_keys()
     ]
     return Comparison(

@@ -57,6 +57,7 @@ table.cells td, table.cells th { font-size:12px; padding:2px 5px; }
 table.cells td.v { text-align:right; min-width:34px; }
 table.cells td.wrong { background:var(--badbg); color:var(--bad); font-weight:700; }
 table.cells td.flagged { outline:2px dashed #bf6a1f; outline-offset:-2px; }
+table.cells td.silent { outline:3px solid #7a0000; outline-offset:-3px; font-weight:bold; }
 table.cells th.rowlabel { font-weight:400; background:#fafbfd; }
 .seg { border-left:3px solid var(--line); padding:4px 10px; margin:6px 0; }
 .seg.mismatch { border-left-color:var(--bad); }
@@ -213,6 +214,7 @@ JS = r"""
     { key: "organization", label: "organization (gold)", get: function (r) { return r.gold_meta.organization; } },
     { key: "cells", label: "cells exact", num: true, fmt: pct, get: function (r) { return r.cell_accuracy; } },
     { key: "wrong", label: "wrong cells", num: true, get: function (r) { return r.cells_total - r.cells_correct; } },
+    { key: "silent", label: "silent wrong", num: true, get: function (r) { return r.silent_wrong || 0; } },
     { key: "meta", label: "meta", num: true, fmt: function (v) { return v + "/3"; },
       get: function (r) { return (r.year_ok ? 1 : 0) + (r.organization_ok ? 1 : 0) + (r.template_ok ? 1 : 0); } },
     { key: "topic_f1", label: "topic F1", num: true, fmt: pct, get: function (r) { return r.topic_macro_f1; } },
@@ -228,7 +230,7 @@ JS = r"""
   }
 
   function groupCells(cells) {
-    // cells: [key, gold, pred, exact, flagged] → {table: {rows, cols, cells}} in the given order
+    // cells: [key, gold, pred, exact, flagged, silent wrong] → {table: {rows, cols, cells}} in the given order
     var tables = {}, order = [];
     cells.forEach(function (c) {
       var key = c[0], dot = key.indexOf("."), last = key.lastIndexOf(".");
@@ -254,7 +256,8 @@ JS = r"""
             var c = tb.cells[row + "|" + col];
             if (!c) return el("td", null, "");
             var v = which === "gold" ? c[1] : c[2];
-            var cls = "v" + (c[3] ? "" : " wrong") + (which === "pred" && c[4] ? " flagged" : "");
+            var cls = "v" + (c[3] ? "" : " wrong") + (which === "pred" && c[4] ? " flagged" : "")
+              + (which === "pred" && c[5] ? " silent" : "");
             return el("td", { class: cls, title: c[0] + ": gold " + (c[1] === null ? "null" : c[1]) + ", predicted " + (c[2] === null ? "null" : c[2]) },
               v === null ? "·" : String(v));
           }));
@@ -277,7 +280,7 @@ JS = r"""
       box.append(el("p", { class: "muted" }, "Cells and text are kept for the worst reports only (gongkai evaluate --details N)."));
       return box;
     }
-    box.append(el("p", { class: "legend" }, "Wrong cells are red; a dashed outline marks a cell the parser flagged; · is null."));
+    box.append(el("p", { class: "legend" }, "Wrong cells are red; a dashed outline marks a cell the parser flagged; a solid dark outline a silent wrong cell (wrong, named by no warning or error); · is null."));
     groupCells(r.cells).forEach(function (tb) {
       var wrong = tb.rows.reduce(function (n, row) { return n + tb.cols.filter(function (c) { var x = tb.cells[row + "|" + c]; return x && !x[3]; }).length; }, 0);
       box.append(el("h3", null, tb.name + " · ", el("span", { class: wrong ? "bad" : "good" }, wrong + " wrong")));

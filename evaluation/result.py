@@ -33,6 +33,8 @@ DEFAULT_DETAILS = 200  # worst reports that keep their cells and text (JSON and 
 HEADLINE = (
     ("cell-accuracy", "cell accuracy", "pct", "cells", "table cells equal to gold, all reports"),
     ("reports-exact", "reports fully exact", "pct", "cells", "reports with every cell, the year and the organization right"),
+    ("silent-wrong", "silent wrong cells", "int", "cells",
+     "cells read with a wrong value that no warning or error names (a repaired value counts as read); 0 is the promise"),
     ("year-accuracy", "year", "pct", "meta", "meta.year equal to gold"),
     ("organization-accuracy", "organization", "pct", "meta", "meta.organization equal to gold"),
     ("template-accuracy", "template", "pct", "meta", "template equal to gold"),
@@ -104,6 +106,11 @@ class EvaluationResult:
     reports: list[ReportScore]  # worst first
 
     @property
+    def silent_wrong(self) -> int:
+        """Cells read with a wrong value and named by no warning or error, over all reports."""
+        return sum(r.n_silent_wrong for r in self.reports)
+
+    @property
     def reports_per_second(self) -> float | None:
         return self.n_reports / self.seconds if self.seconds > 0 else None
 
@@ -113,6 +120,7 @@ class EvaluationResult:
         return {
             "cell-accuracy": self.cells.overall.value,
             "reports-exact": self.fully_exact.value,
+            "silent-wrong": self.silent_wrong,
             "year-accuracy": self.meta["year"].value,
             "organization-accuracy": self.meta["organization"].value,
             "template-accuracy": self.meta["template"].value,
@@ -160,13 +168,13 @@ def report_dict(r: ReportScore, detail: bool = True) -> dict[str, Any]:
         "name": r.name, "file": r.file, "format": r.format, "layout": r.layout, "template": r.template,
         "error": r.error, "seconds": r.seconds,
         "cells_correct": r.n_exact, "cells_total": len(r.cells), "cell_accuracy": r.cell_accuracy,
-        "fully_exact": r.fully_exact, "year_ok": r.year_ok, "organization_ok": r.org_ok,
+        "fully_exact": r.fully_exact, "silent_wrong": r.n_silent_wrong, "year_ok": r.year_ok, "organization_ok": r.org_ok,
         "template_ok": r.template_ok, "gold_meta": r.gold_meta, "pred_meta": r.pred_meta,
         "topic_macro_f1": r.topic_macro_f1, "pk": seg.pk if seg else None,
         "window_diff": seg.window_diff if seg else None,
     }
     if detail:
-        out["cells"] = [[c.key, c.gold, c.pred, c.exact, c.flagged] for c in r.cells]
+        out["cells"] = [[c.key, c.gold, c.pred, c.exact, c.flagged, c.silent_wrong] for c in r.cells]
         out["should_flag"] = sorted(r.should_flag)
         out["segments"] = [
             {"topic": s.topic, "pred_topic": s.pred_topic, "categories": list(s.categories),
@@ -178,11 +186,11 @@ def report_dict(r: ReportScore, detail: bool = True) -> dict[str, Any]:
 
 
 def _badness(r: ReportScore) -> tuple:
-    """Sort key, worst first: crashes, then cell accuracy, meta, narrative."""
+    """Sort key, worst first: crashes, then silent wrong cells, cell accuracy, meta, narrative."""
     acc = r.cell_accuracy if r.cell_accuracy is not None else -1.0
     meta_wrong = 3 - (r.year_ok + r.org_ok + r.template_ok)
     f1 = r.topic_macro_f1 if r.topic_macro_f1 is not None else 1.0
-    return (r.error is None, acc, -meta_wrong, f1, r.name)
+    return (r.error is None, -r.n_silent_wrong, acc, -meta_wrong, f1, r.name)
 
 
 def aggregate(scores: list[ReportScore], *, gold_dir: str, pred_dir: str | None, seconds: float,

@@ -72,6 +72,11 @@ class ReportScore:
         return sum(c.exact for c in self.cells)
 
     @property
+    def n_silent_wrong(self) -> int:
+        """Cells read with a wrong value that no warning or error names."""
+        return sum(c.silent_wrong for c in self.cells)
+
+    @property
     def cell_accuracy(self) -> float | None:
         return self.n_exact / len(self.cells) if self.cells else None
 

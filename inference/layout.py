@@ -106,6 +106,16 @@ def _line_cells(line: str) -> list[tuple[str, int]]:
     return out
 
 
+# A run of 5+ digits against words: table cells glued together, not a prose figure.
+_CELL_RUN = re.compile(r"\d{5,}(?![\d.])")
+
+
+def _last_cell_end(text: str) -> int:
+    """End of the last long digit run in ``text`` (0 if none): where glued table cells stop."""
+    ends = [m.end() for m in _CELL_RUN.finditer(text)]
+    return ends[-1] if ends else 0
+
+
 def _split_glued(piece: str, start: int) -> list[tuple[str, int]]:
     """Cut numbers out of words they are printed against ("规章000行政规范性文件88").
 
@@ -113,8 +123,19 @@ def _split_glued(piece: str, start: int) -> list[tuple[str, int]]:
     a digit run is a number unless it is part of the words (第2条, 2022年) or the row
     enumerator of the next label ("00000002.其他…": the last 2 numbers the next row).
     """
-    if _NUM_RE.match(piece) or "。" in piece:
+    if _NUM_RE.match(piece):
         return [(piece, start)]
+    if "。" in piece:
+        # Prose: only the words before its first sentence may still be a table glued to it
+        # (a site's text version runs the table into the next section's opening sentence).
+        cut = piece.rfind("。", 0, piece.find("。") + 1)
+        head_end = _last_cell_end(piece[:cut])
+        lead = _RUN.match(piece)  # digits opening the piece: the end of a row split by a space
+        if lead and not _WORD_SUFFIX.match(piece, lead.end()):
+            head_end = max(head_end, lead.end())
+        if head_end == 0:
+            return [(piece, start)]
+        return [*_split_glued(piece[:head_end], start), (piece[head_end:], start + head_end)]
     out: list[tuple[str, int]] = []
     pos = 0
     for m in _RUN.finditer(piece):

@@ -23,6 +23,13 @@ _ORG_TAIL = re.compile(
 )
 # "标题: …" as scraped pages label their fields.
 _FIELD_NAME = re.compile(r"^\s*(?:标题|题目|名称)\s*[:：]\s*")
+# The labels of a CMS page's metadata block (索引号 / 发布机构 / 名称 / 发布日期 …), with or
+# without their colon (scraping often loses it: 名称沭阳县…). They are never part of a name.
+_META_LABEL = re.compile(
+    r"(?:索引号|信息索引|信息分类|主题分类|发布机构|发文机关|发布单位|公开主体|名\s*称|标\s*题|题\s*目|文\s*号|"
+    r"发布日期|发布时间|成文日期|生成日期|公开日期|主题词|关键词|栏目|原文链接|本地目录|来\s*源|有效性)\s*[:：]?"
+)
+_TITLE_LABELS = re.compile(r"^(?:名称|标题|题目)")
 _MD_MARK = re.compile(r"^[#>*\s]+|[*\s]+$")
 _DISCLOSURE = re.compile(r"(?:政府信息公开|信息公开|政务公开)")
 # The opening sentence that says who compiled the report: 本报告由淮安市洪泽区人民政府办公室…编制.
@@ -37,9 +44,37 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _meta_fields(line: str) -> list[tuple[str, str]] | None:
+    """A metadata-block line cut into (label, value) fields, or None if it is not one."""
+    s = line.strip()
+    m = _META_LABEL.match(s)
+    if not m:
+        return None
+    cuts = list(_META_LABEL.finditer(s))
+    out = []
+    for a, b in zip(cuts, [*cuts[1:], None], strict=True):
+        label = re.sub(r"[\s:：]", "", a.group())
+        out.append((label, s[a.end() : b.start() if b else len(s)].strip()))
+    return out
+
+
+def _title_lines(text: str) -> list[str]:
+    """Lines near the top, with metadata-block lines reduced to their title field (if any)."""
+    out = []
+    for ln in text[:1500].split("\n"):
+        if not ln.strip():
+            continue
+        fields = _meta_fields(ln)
+        if fields is None:
+            out.append(ln)
+        else:  # 名称/标题 may hold the title; other fields (索引号, 信息分类 …) never do
+            out += [v for k, v in fields if _TITLE_LABELS.match(k) and v]
+    return out
+
+
 def find_title(text: str, hint: str | None = None) -> str | None:
     """The report title: the first line near the top that names a yearly disclosure report."""
-    lines = [ln for ln in text[:1500].split("\n") if ln.strip()]
+    lines = _title_lines(text)
     for i, line in enumerate(lines[:12]):
         c = _clean(line)
         if len(c) > 80 or not _TITLE_WORDS.search(c):
@@ -76,6 +111,7 @@ def organization_from_title(title: str) -> str | None:
         org = rest[: hits[-1].start()] if hits else None
     if not org:
         return None
+    org = _META_LABEL.sub("", org) if _META_LABEL.match(org) else org
     org = re.sub(r"^(?:关于)|(?:关于|的|《|“)$", "", org)
     org = org.rstrip("《“关于的")
     return org or None

@@ -57,6 +57,7 @@ def parse_document(
         issues += repair_ocr_digits(tv, state.printed)
         issues += fill_unknowns(tv)
     issues += check_tables(tv)
+    issues += _doubtful_repairs(issues, state.hinted)
     for name in ("active_disclosure", "applications", "review_litigation"):
         if name not in tv.found:
             issues.append(Issue(code=f"{name}.not_found", severity="warning", cells=[],
@@ -96,6 +97,22 @@ def _looks_like_report(text: str, sections: list, found: set[str], title: str | 
 def parse_text(text: str, *, path: str = "<text>", fmt: str = "txt", **kwargs) -> Record:
     """Parse report text that is already decoded."""
     return parse_document(Document(text=text, format=fmt, path=path), **kwargs)
+
+
+def _doubtful_repairs(issues: list[Issue], hinted: set[str]) -> list[Issue]:
+    """A warning naming the repairs of a table some of whose rows the sums could not place.
+
+    A value restored from the sums is only as good as the cells it was computed from: when
+    a row was placed by its printed empty cells (the sums allowing other readings), the
+    repairs in that table may carry the same doubt, so they are named, not trusted silently.
+    """
+    out = []
+    for table in sorted(hinted):
+        cells = [c for i in issues if i.code == f"{table}.repaired" for c in i.cells]
+        if cells:
+            out.append(Issue(code=f"{table}.ambiguous_row", severity="warning", cells=cells,
+                             message="values restored from sums that involve a row the sums could not place"))
+    return out
 
 
 def parse_file(path: str | Path, **kwargs) -> Record:

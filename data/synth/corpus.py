@@ -52,6 +52,7 @@ class Rendered:
     style: dict[str, Any] = field(default_factory=dict)
     blank: list[str] = field(default_factory=list)  # keys of cells printed empty (blank layouts)
     tables: dict[str, Any] | None = None  # gold tables when they differ from the report's (blanks)
+    undecidable: list[str] = field(default_factory=list)  # glued cells the print does not decide
 
 
 def report_rng(seed: int, i: int) -> random.Random:
@@ -102,7 +103,8 @@ def render_report(
         crlf = fmt == "txt" and rng.random() < 0.15
         data = (text.replace("\n", "\r\n") if crlf else text).encode(encoding)
         style = dict(doc.choices, newline="crlf" if crlf else "lf", wrap=opts.wrap, compact=opts.compact)
-        return Rendered(data, fmt, layout, encoding, text, segments, sorted(dropped), _style(report, style))
+        return Rendered(data, fmt, layout, encoding, text, segments, sorted(dropped), _style(report, style),
+                        undecidable=sorted(opts.undecidable))
     if dropped:
         raise ValueError("dropped cells are only supported for text formats")
     doc = build_document(report, rng)
@@ -133,7 +135,7 @@ def render_report(
         raise ValueError(f"unknown format {fmt!r}")
     tables = contract_tables(report.tables, blank).to_nested() if blank else None
     return Rendered(data, fmt, layout, encoding, text, segments, [], _style(report, dict(doc.choices)),
-                    blank, tables)
+                    blank=blank, tables=tables)
 
 
 def _render_pages(doc: Any, fmt: str, rng: random.Random) -> bytes:
@@ -179,6 +181,7 @@ def gold(report: SyntheticReport, r: Rendered) -> dict[str, Any]:
         "corpus_format": r.format,
         "layout": r.layout,
         "noise": list(r.noise),
+        **({"undecidable": list(r.undecidable)} if r.undecidable else {}),
         "encoding": r.encoding,
         "meta": {
             "title": report.title,
@@ -234,7 +237,7 @@ def make_item(
     rng = report_rng(seed, i)
     report = generate(rng, template=template)  # type: ignore[arg-type]
     # Scraped text without cell separators cannot show a dropped cell: no dropping there.
-    droppable = fmt in ("txt", "md") and layout != "glued"
+    droppable = fmt in ("txt", "md") and layout not in ("glued", "sitetext")
     dropped = choose_dropped(report.tables, rng) if droppable and rng.random() < 0.15 else []
     return report, render_report(report, fmt, layout, rng, dropped=dropped)
 

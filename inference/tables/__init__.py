@@ -20,7 +20,19 @@ __all__ = ["ReadState", "read_tables", "table_regions"]
 _ACTIVE_START = re.compile(r"第二十条第\s*\(\s*[一1]\s*\)\s*项|信息内容\s*\t?\s*本年(?:制发|新制作)")
 _APP_START = re.compile(r"勾稽关系|申请人情况|本年新收政府信息公开申请")
 _REVIEW_START = re.compile(r"行政复议[\s|]*\t?[\s|]*(?:行政诉讼|结果)")
-_APP_END = re.compile(r"结转下年度继续办理[^\n]*")
+_APP_END = re.compile(r"结转下年度继续办理[\s\d|\t]*")
+# What each national table prints besides its row labels (which prose also uses: 行政许可类
+# 信息33条): its column headers. A region without them holds no such table (the old outline
+# before 2019 prints other statistics), and nothing is read from it.
+_PRINTED = {
+    # Several headers each, so that one word OCR misreads does not hide a printed table.
+    "active_disclosure": re.compile(
+        r"第二十条|信息内容|本年(?:制发|新制作|新公开|处理决定|收费金额)|制发件数|废止件数|现行有效|处理决定数量"
+    ),
+    "applications": re.compile(r"申请人情况|自然人|法人或其他组织|商业企业|科研机构|本年新收政府信息公开申请|上年结转"),
+    "review_litigation": re.compile(r"结果维持|结果纠正|其他结果|尚未审结|未经复议|复议后起诉"),
+}
+_SPACE = re.compile(r"\s+")
 # No printed table is longer than this (one cell per line included); a larger region means
 # the section end was not found, and reading on would only pick up unrelated numbers.
 _MAX_REGION = 60_000
@@ -68,7 +80,11 @@ def table_regions(text: str, sections: list[Section]) -> dict[str, tuple[int, in
     # A region never runs into long narrative after the table: cut at the first long line
     # that follows the last number-bearing line (narrative numbers must not be read as cells).
     for name, (a, b) in list(regions.items()):
-        regions[name] = (a, _trim_narrative(text, a, min(b, a + _MAX_REGION)))
+        b = _trim_narrative(text, a, min(b, a + _MAX_REGION))
+        if _PRINTED[name].search(_SPACE.sub("", text[a:b])):
+            regions[name] = (a, b)
+        else:
+            del regions[name]
     return regions
 
 

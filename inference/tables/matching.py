@@ -9,7 +9,7 @@ that a group whose label is unreadable still lands on the row its position impli
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from gongkai.inference.layout import Group
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|[①-⑩])")
 _PAREN_NOTE = re.compile(r"\([^)]*\)")
 _TRAILING_ENUM = re.compile(r"(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)?|\d+[.、]|[①-⑩])\s*$")
+_ANY_NOTE = re.compile(r"[(（][^)）]*[)）]")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 _UNLABELLED_SCORE = 58.0  # a group with no readable label may still fill a row by position
@@ -107,6 +108,13 @@ def _group_scores(label: str, after: str, bare: bool, targets: Sequence[RowTarge
     if not label and not after:
         return [_UNLABELLED_SCORE] * len(targets)
     contained = [_contained_score(label, t) for t in targets]
+    if bare and after and any(contained):
+        # "本机关不掌握…信息 2." before the numbers: a row label followed by this row's own
+        # enumerator is the previous row's label printed after its numbers; this row's label
+        # follows the numbers too, when the text after them starts with one.
+        split = [_split_score("", after, t, True) for t in targets]
+        if any(s > 0 and len(t.core) >= 4 for s, t in zip(split, targets, strict=True)):
+            return [max(c - 15.0, s) for c, s in zip(contained, split, strict=True)]
     # A long row label printed whole settles it; a short one ("其他", "总计") also occurs
     # inside other labels and headers, so fuzzy evidence is weighed beside it.
     if any(s > 0 and len(t.core) >= 4 for s, t in zip(contained, targets, strict=True)):
@@ -178,3 +186,83 @@ def assign_rows(groups: Sequence[Group], matcher: RowMatcher) -> dict[int, int]:
         else:
             i -= 1
     return out
+
+
+def _labels_in(label: str, targets: Sequence[RowTarget]) -> list[tuple[int, int, int]]:
+    """Row labels printed whole in ``label``, left to right: (target index, start, end).
+
+    At each position the longest printed form wins, so "其他" inside "其他法律行政法规禁止公开"
+    is not a row of its own; matches never overlap.
+    """
+    forms = sorted(((f, ti) for ti, t in enumerate(targets) for f in t.forms if f), key=lambda x: -len(x[0]))
+    out: list[tuple[int, int, int]] = []
+    pos = 0
+    while pos < len(label):
+        hit = next(((ti, len(f)) for f, ti in forms if label.startswith(f, pos)), None)
+        if hit is None:
+            pos += 1
+            continue
+        out.append((hit[0], pos, pos + hit[1]))
+        pos += hit[1]
+    return out
+
+
+@dataclass
+class LabelRun:
+    """Several row labels printed before one run of numbers ("行政处罚 行政强制 246 3")."""
+
+    targets: list[int]
+    exact: bool  # the numbers are exactly the rows' cells, in order
+    widths: list[int] = field(default_factory=list)  # printed columns of each row
+    cells: list = field(default_factory=list)  # the run's numbers (when not exact)
+
+
+def split_label_runs(
+    groups: Sequence[Group],
+    matcher: RowMatcher,
+    width: Callable[[int, str], int],
+    heading: Callable[[int, int], bool] = lambda _t, _n: False,
+) -> tuple[list[Group], list[LabelRun]]:
+    """Cut groups whose label names several rows, in table order, before all their numbers.
+
+    A table flattened label column first prints the labels of consecutive rows and then the
+    rows' numbers. When the count of numbers is exactly the rows' widths summed
+    (``width(target, header text before the labels)``) the numbers are dealt to the rows in
+    order; when it is more than the last row takes but not that sum, the reading is not
+    certain and the run is returned (not exact) so its rows can be reported, never guessed.
+    ``heading(t, next)`` says row ``t`` is only a heading when row ``next`` follows it
+    ((六)其他处理 over its three sub-rows).
+    """
+    out: list[Group] = []
+    runs: list[LabelRun] = []
+    targets = matcher.targets
+    for g in groups:
+        nums = g.numbers
+        squashed = squash(_ANY_NOTE.sub("", g.label))
+        found = _labels_in(squashed, targets) if len(nums) > 1 else []
+        # The labels in table order, read back from the numbers; a label out of that order
+        # (a word of a header or note) is passed over, the count check below is the guard.
+        run: list[tuple[int, int, int]] = []
+        for hit in reversed(found):
+            if not run or hit[0] < run[0][0]:
+                run.insert(0, hit)
+        run = [h for h, nxt in zip(run, [*run[1:], None], strict=False) if nxt is None or not heading(h[0], nxt[0])]
+        if len(run) < 2 or squashed[run[-1][2] :]:
+            out.append(g)
+            continue
+        header = squashed[: run[0][1]]
+        widths = [width(ti, header) for ti, _a, _b in run]
+        if len(nums) == sum(widths) and len(g.cells) == len(nums):
+            i = 0
+            for (_ti, a, b), w in zip(run, widths, strict=True):
+                label = (header if i == 0 else "") + squashed[a:b]
+                out.append(Group(label=label, cells=list(nums[i : i + w]), start=nums[i].start, end=nums[i + w - 1].end))
+                i += w
+            out[-1].after = g.after
+            runs.append(LabelRun([ti for ti, _a, _b in run], exact=True, widths=widths))
+        elif len(nums) > widths[-1]:
+            runs.append(LabelRun([ti for ti, _a, _b in run], exact=False, widths=widths, cells=list(nums)))
+            out.append(Group(label=g.label, cells=[], start=g.start, end=g.end, after=g.after))
+        else:
+            out.append(g)
+    return out, runs

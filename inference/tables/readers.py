@@ -14,8 +14,17 @@ from gongkai.data.form import (
     application_rows,
     review_rows,
 )
+from gongkai.data.record import Issue
 from gongkai.inference.layout import Group, tokenize_groups
-from gongkai.inference.tables.matching import RowMatcher, RowTarget, assign_rows, core_label
+from gongkai.inference.tables.matching import (
+    LabelRun,
+    RowMatcher,
+    RowTarget,
+    assign_rows,
+    core_label,
+    split_label_runs,
+    squash,
+)
 from gongkai.inference.tables.rows import ReadState, fill_row
 
 _TEMPLATE_2019 = re.compile(r"新制作|新公开数量|对外公开总数")
@@ -62,12 +71,48 @@ def _active_matcher(template: str) -> RowMatcher:
     return RowMatcher(targets[:3] + [_EXTRA_2019_ROWS[0]] + targets[3:] + [_EXTRA_2019_ROWS[1]])
 
 
+def _active_width(targets: tuple[RowTarget, ...]):
+    """Printed width of an active-disclosure row, given the header text before it."""
+    def width(ti: int, header: str) -> int:
+        key = targets[ti].key
+        if key in ("rules", "normative_documents", "_other_services"):
+            return 3
+        if key == "_procurement":
+            return 2
+        if _PROJECT_COLS.search(header):  # 上一年项目数量 | 本年增/减 (| 处理决定数量)
+            return 2 if key == "fees" else 3
+        return 1
+    return width
+
+
+def _place_runs(state: ReadState, runs: list[LabelRun], keys_of) -> None:
+    """Runs of labels whose numbers do not fit their columns: too few numbers (a cell
+    left out) are placed over the run's cells like one long row — the table's relations
+    settle the placement or it is reported; too many are reported."""
+    for run in runs:
+        if run.exact:
+            continue
+        per_row = [keys_of(ti) for ti in run.targets]
+        keys = [k for ks in per_row for k in ks]
+        if not keys:
+            continue
+        if len(run.cells) < sum(run.widths) and all(len(ks) == w for ks, w in zip(per_row, run.widths, strict=True)):
+            fill_row(state, keys, Group(label="", cells=list(run.cells)))
+            continue
+        for k in keys:
+            state.set_cell(k, None)
+        state.issues.append(Issue(
+            code=f"{keys[0].split('.', 1)[0]}.ambiguous_row", severity="warning", cells=keys,
+            message=f"{len(run.targets)} row labels printed before one run of numbers that does not "
+                    "fit their columns; their cells are left unknown"))
+
+
 def read_active(state: ReadState, text: str, start: int, end: int) -> None:
     """Section 2's table: documents (3 columns), decisions and fees (1 column each)."""
     rows = active_rows(state.tables.template)
-    groups = tokenize_groups(text, start, end)
     matcher = _active_matcher(state.tables.template)
     targets = matcher.targets
+    groups, runs = split_label_runs(tokenize_groups(text, start, end), matcher, _active_width(targets))
     assignment = assign_rows(groups, matcher)
     if not assignment:
         return
@@ -91,6 +136,8 @@ def read_active(state: ReadState, text: str, start: int, end: int) -> None:
         else:
             for k in keys:
                 state.set_cell(k, None)
+    cols = {r.key: r.columns for r in rows}
+    _place_runs(state, runs, lambda ti: [f"active_disclosure.{targets[ti].key}.{c}" for c in cols.get(targets[ti].key, ())])
     fee_key = "active_disclosure.fees.amount"
     if state.tables.values.get(fee_key) is not None:
         state.tables.values[fee_key] = float(state.tables.values[fee_key])  # type: ignore[arg-type]
@@ -115,19 +162,25 @@ def read_applications(state: ReadState, text: str, start: int, end: int) -> None
     """Section 3's table: 25 rows (23 when (六)其他处理 is one row) × 7 applicant columns."""
     matcher = _applications_matcher()
     union = matcher.targets
-    groups = _split_runs(tokenize_groups(text, start, end), 7)
+    subs = {"other.no_correction", "other.unpaid_fee", "other.other"}
+    groups, runs = split_label_runs(
+        tokenize_groups(text, start, end), matcher, lambda _ti, _h: 7,
+        heading=lambda ti, nxt: union[ti].key == "other.total" and union[nxt].key in subs,
+    )
+    groups = _split_runs(groups, 7)
     # Whole table printed as one run of numbers: take rows by position.
     total_nums = sum(len(g.numbers) for g in groups)
     assignment = assign_rows(groups, matcher)
     if not assignment:
         return
-    matched = {union[t].key for t in assignment.values()}
+    # Rows named by a run of labels count as read, whether or not its numbers could be dealt.
+    matched = {union[t].key for t in assignment.values()} | {union[t].key for run in runs for t in run.targets}
     by_key = {union[t].key: groups[g] for g, t in assignment.items()}
     # The three-row form of (六)其他处理 is known by its two long sub-row labels; a row read only
     # as "…其他" (OCR often loses "(六)" and "处理") is the one-row form.
     other_read = bool(matched & OTHER_ROW_KEYS)
     other_split = bool(matched & {"other.no_correction", "other.unpaid_fee"}) or not other_read
-    if not other_split and "other.total" not in by_key:
+    if not other_split and "other.total" not in by_key and "other.other" in by_key:
         by_key["other.total"] = by_key.pop("other.other")
     state.tables.other_split = other_split
     state.tables.other_read = other_read
@@ -143,6 +196,29 @@ def read_applications(state: ReadState, text: str, start: int, end: int) -> None
         else:
             for k in keys:
                 state.set_cell(k, None)
+    app_cols = {r.key: r.columns for r in rows}
+    _place_runs(state, runs, lambda ti: [f"applications.{union[ti].key}.{c}" for c in app_cols.get(union[ti].key, ())])
+
+
+_REVIEW_HEAD = re.compile(r"尚未审结|结果维持")
+
+
+def _review_row(groups: list[Group]) -> list[Group]:
+    """The table's one data row when prose with numbers follows it in the same region.
+
+    Text with no line breaks (a site's text version) gives the region no end but the next
+    section; the first run of numbers after the header holding at least 15 digits is the
+    row, when the labels after it are prose (sentences, or long runs of words).
+    """
+    for i, g in enumerate(groups):
+        digits = sum(len(c.raw) for c in g.numbers if c.raw.isdigit())
+        if not _REVIEW_HEAD.search(squash(g.label)) or digits < 15 or len(g.numbers) > 15:
+            continue
+        rest = groups[i + 1 :]
+        if rest and all("。" in r.label or len(squash(r.label)) >= 10 for r in rest[:1]):
+            return [g]
+        break
+    return groups
 
 
 def read_review(state: ReadState, text: str, start: int, end: int) -> None:
@@ -152,6 +228,7 @@ def read_review(state: ReadState, text: str, start: int, end: int) -> None:
         return
     keys = [f"review_litigation.{g}.{c}" for g in REVIEW_GROUPS for c in REVIEW_COLS]
     state.tables.found.add("review_litigation")
+    groups = _review_row(groups)
     total = sum(len(g.numbers) for g in groups)
     if total == 15 or len(groups) == 1:
         merged = Group(label=groups[0].label, lead_empty=groups[0].lead_empty)

@@ -54,6 +54,7 @@ class ReadState:
     ambiguous: list[AmbiguousRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # cell key -> offsets in the text
+    hinted: set[str] = field(default_factory=set)  # tables with a row only the printed empty cells placed
 
     def set_cell(self, key: str, cell: Cell | None) -> None:
         if cell is None:
@@ -219,6 +220,7 @@ def _place_table_rows(state: ReadState, rows: list[AmbiguousRow]) -> None:
     for r in pending:
         if r.hinted:
             _apply(state, r, r.candidates[0])
+            _hinted_only(state, r)
         else:
             _unplaced(state, r)
 
@@ -253,13 +255,38 @@ def _settle(state: ReadState, rows: list[AmbiguousRow], final: bool) -> bool:
     if decided or (final and first_is_hint):
         for r, reading in zip(rows, best[0][0], strict=True):
             _apply(state, r, reading)
+            if not decided and len(_row_readings(r, best, rows)) > 1:
+                # The sums allow other readings of this row: the printed empty cells chose
+                # this one, and they can mislead (a merged label's filler looks the same).
+                _hinted_only(state, r)
         return True
     return False
+
+
+def _row_readings(row: AmbiguousRow, best: list, rows: list[AmbiguousRow]) -> set[tuple]:
+    """The distinct readings of ``row`` among the best combinations (cells by position)."""
+    i = rows.index(row)
+    return {tuple(None if c is None else (c.start, c.end, c.value) for c in combo[i]) for combo, _o in best}
 
 
 def _apply(state: ReadState, row: AmbiguousRow, reading: Reading) -> None:
     for key, cell in zip(row.keys, reading, strict=True):
         state.set_cell(key, cell)
+
+
+def _hinted_only(state: ReadState, row: AmbiguousRow) -> None:
+    state.hinted.add(row.keys[0].split(".", 1)[0])
+    state.issues.append(
+        Issue(
+            code=f"{row.keys[0].split('.', 1)[0]}.ambiguous_row",
+            severity="warning",
+            cells=list(row.keys),
+            message=(
+                "row printed with too few numbers: the table's sums allow more than one reading, and the "
+                "printed empty cells chose this one"
+            ),
+        )
+    )
 
 
 def _unplaced(state: ReadState, row: AmbiguousRow) -> None:
