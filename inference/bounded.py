@@ -116,16 +116,13 @@ class Outcome:
         return self.record is not None
 
 
-_BASE_KB: int | None = None
-
-
 def _limit_memory(mb: int) -> None:
-    """Cap this worker's address space at ``mb`` MB above its size when it got its first file."""
-    global _BASE_KB
-    if _BASE_KB is None:
-        _BASE_KB = _status_kb("VmSize") or 0
+    """Cap this worker's address space at ``mb`` MB above its size now (0: lift the cap).
+
+    Relative to the size when the file begins: libraries loaded by earlier files (PDF, OCR
+    threads) reserve address space that is not this file's."""
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    soft = resource.RLIM_INFINITY if mb <= 0 else _BASE_KB * 1024 + mb * 1024 * 1024
+    soft = resource.RLIM_INFINITY if mb <= 0 else (_status_kb("VmSize") or 0) * 1024 + mb * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         soft = hard if soft == resource.RLIM_INFINITY else min(soft, hard)
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
@@ -148,7 +145,7 @@ def parse_job(task: ParseTask) -> Parsed:
                       parse_seconds=time.perf_counter() - t0)
 
     t0 = time.perf_counter()
-    segmenter = topic_segmenter_once() if task.topics else None  # loaded before the limit applies
+    segmenter = topic_segmenter_once() if task.topics else None  # loaded by _warm_up, before the limit
     _limit_memory(task.memory_mb)
     try:
         doc = load(path)
@@ -172,6 +169,11 @@ def parse_job(task: ParseTask) -> Parsed:
                   peak_rss_mb=_peak_mb())
 
 
+def _warm_up() -> None:
+    """Load the topic classifier when a worker starts (not on a file's time)."""
+    topic_segmenter_once()
+
+
 def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split())[:300] or type(e).__name__
 
@@ -190,31 +192,34 @@ def parse_files(
 ) -> Iterator[Outcome]:
     """Parse ``paths`` in ``workers`` processes under ``limits``; one :class:`Outcome` per path.
 
-    Outcomes come in input order (``in_order=False``: as they finish). The OCR settings of this
+    Outcomes come in input order (``in_order=False``: as they finish); ``paths`` is read lazily. The OCR settings of this
     process (``GONGKAI_WORKERS``, ``GONGKAI_OCR_THREADS``) apply inside each worker.
     """
     from gongkai.data.store.pool import WorkerPool
 
-    paths = [str(p) for p in paths]
+    paths_in = iter(paths)
+    seen: list[str] = []  # paths are pulled lazily, as workers are ready for them
     env = tuple((k, os.environ[k]) for k in _FORWARD_ENV if k in os.environ)
-    if "GONGKAI_WORKERS" not in os.environ:  # the pool sets 1 in its workers: keep parse's default
-        env += (("GONGKAI_WORKERS", str(os.cpu_count() or 1)),)
-    if "GONGKAI_OCR_THREADS" not in os.environ:
-        env += (("GONGKAI_OCR_THREADS", ""),)
+    cores = os.cpu_count() or 1
+    if "GONGKAI_WORKERS" not in os.environ:  # one file at a time: its pages use every core
+        env += (("GONGKAI_WORKERS", str(cores if workers <= 1 else 1)),)
+    if "GONGKAI_OCR_THREADS" not in os.environ:  # several files at a time: the cores are shared
+        env += (("GONGKAI_OCR_THREADS", "" if workers <= 1 else str(max(1, cores // workers))),)
 
     def tasks() -> Iterator[ParseTask]:
-        for i, p in enumerate(paths):
+        for p in paths_in:
+            seen.append(str(p))
             seconds, memory = limits.for_file(p)
-            yield ParseTask(str(i), InputRef(path=p, fs_path=p), timeout=seconds or 1e9, memory_mb=memory,
-                            ocr=ocr, topics=topics, env=env)
+            yield ParseTask(str(len(seen) - 1), InputRef(path=str(p), fs_path=str(p)), timeout=seconds or 1e9,
+                            memory_mb=memory, ocr=ocr, topics=topics, env=env)
 
-    pool = WorkerPool(max(1, min(workers, len(paths) or 1)), 1e9, 0, job=parse_job, preload=PRELOAD)
+    pool = WorkerPool(max(1, workers), 1e9, 0, job=parse_job, preload=PRELOAD, init=_warm_up if topics else None)
     waiting: dict[int, Outcome] = {}
     nxt = 0
     for batch in pool.run(tasks()):
         for r in batch:
             i = int(r.sha256)
-            out = Outcome(paths[i], record=getattr(r, "record", None), error=None if r.ok else r.error,
+            out = Outcome(seen[i], record=getattr(r, "record", None), error=None if r.ok else r.error,
                           stage=r.stage, seconds=r.load_seconds + r.parse_seconds, peak_rss_mb=r.peak_rss_mb, index=i)
             if not in_order:
                 yield out

@@ -44,9 +44,12 @@ class EngineError(RuntimeError):
     """The parsers cannot run at all (not one file's fault). The message is one plain sentence."""
 
 
-def _worker_main(conn: Connection, max_memory_mb: int, job: Job, ocr_threads: int) -> None:
+def _worker_main(conn: Connection, max_memory_mb: int, job: Job, ocr_threads: int,
+                 init: Callable[[], None] | None = None) -> None:
     die_with_parent()
     single_process_ocr(ocr_threads)
+    if init is not None:
+        init()  # e.g. load a model: before "ready", so it never counts against a file's time
     limit_memory(max_memory_mb)
     try:
         conn.send(READY)
@@ -99,9 +102,10 @@ class WorkerPool:
     """``workers`` processes running ``job`` (:func:`run_task`); results come back as they finish."""
 
     def __init__(self, workers: int, timeout: float, max_memory_mb: int, job: Job = run_task,
-                 preload: Iterable[str] = PRELOAD) -> None:
+                 preload: Iterable[str] = PRELOAD, init: Callable[[], None] | None = None) -> None:
         self.n = max(1, workers)
         self.job = job
+        self.init = init
         self.timeout = timeout
         self.max_memory_mb = max_memory_mb
         # forkserver: workers start from a clean, single-threaded process with the parser
@@ -115,7 +119,7 @@ class WorkerPool:
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
         ocr_threads = max(1, (os.cpu_count() or 1) // self.n)
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.max_memory_mb, self.job, ocr_threads),
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.max_memory_mb, self.job, ocr_threads, self.init),
                                 name="gongkai-worker")
         proc.start()
         child.close()
