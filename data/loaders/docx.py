@@ -127,7 +127,7 @@ def read_table(tbl: etree._Element, numbering: Numbering | None = None) -> Table
     width = 0
     for r, tr in enumerate(rows):
         tr_pr = _w(tr, "trPr")
-        c = _int_val(_w(tr_pr, "gridBefore"), 0)
+        c = max(0, min(_int_val(_w(tr_pr, "gridBefore"), 0), 200))  # an absurd offset is not a grid
         for tc in (el for el in _children(tr) if el.tag == _TC):
             tc_pr = _w(tc, "tcPr")
             span = max(1, min(_int_val(_w(tc_pr, "gridSpan"), 1), 200))

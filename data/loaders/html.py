@@ -248,7 +248,7 @@ def _cells(tr: Tag) -> list[Tag]:
 
 
 def _span(cell: Tag, attr: str) -> int:
-    m = re.match(r"\s*(\d+)", str(cell.get(attr) or ""))
+    m = re.match(r"\s*(\d{1,6})", str(cell.get(attr) or ""))  # a 5000-digit span is not an int() input
     return int(m.group(1)) if m else 1
 
 

@@ -26,6 +26,11 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _OTHER_DIGITS = ("٠١٢٣٤٥٦٧٨٩", "०१२३४५६७८९", "①②③④⑤⑥⑦⑧⑨⑩", "０１２３４５６７８９", "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗")
 _CONTROL = [chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127)] + ["\u202e", "\u200b", "\ufeff", "\x85", "\u2028"]
 _NUM = re.compile(r"(?<![\d.])\d{1,4}(?![\d.])")
+_MAX_CHARS = 4_000_000  # repeated content stops here (a few MB: big, but not a disk filler)
+
+
+def _times(text: str, k: int) -> int:
+    return max(1, min(k, _MAX_CHARS // max(1, len(text))))
 
 
 def _decode(data: bytes) -> str:
@@ -136,7 +141,7 @@ def mixed_encoding(data: bytes, rng: random.Random) -> bytes:
 @_on_text
 def one_huge_line(text: str, rng: random.Random) -> str:
     body = text.replace("\n", rng.choice(("", " ", "\t")))
-    return body * rng.choice((1, 10, 60))
+    return body * _times(body, rng.choice((1, 10, 60)))
 
 
 @_on_text
@@ -146,7 +151,7 @@ def glued(text: str, rng: random.Random) -> str:
 
 @_on_text
 def repeated(text: str, rng: random.Random) -> str:
-    return text * rng.choice((5, 40, 150))
+    return text * _times(text, rng.choice((5, 40, 150)))
 
 
 @_on_text
@@ -192,7 +197,7 @@ def broken_tags(html: str, rng: random.Random) -> str:
 
 @_on_text
 def absurd_spans(html: str, rng: random.Random) -> str:
-    big = rng.choice(("100000", "999999999", "-5", "0", "1e9", "99999999999999999999"))
+    big = rng.choice(("100000", "999999999", "-5", "0", "1e9", "99999999999999999999", "9" * 5000))
     out = re.sub(r"<t([dh])(?=[\s>])", lambda m: f'<t{m.group(1)} colspan="{big}" rowspan="{big}"'
                  if rng.random() < 0.3 else m.group(), html)
     return out
@@ -259,9 +264,11 @@ def broken_xml(xml: str, rng: random.Random) -> str:
 
 @_xml_mutator
 def docx_spans(xml: str, rng: random.Random) -> str:
-    big = rng.choice(("100000", "2147483648", "-1", "99999999999999999999", "abc"))
+    big = rng.choice(("100000", "2147483648", "-1", "99999999999999999999", "abc", "9" * 5000))
     xml = re.sub(r"<w:tcPr>", lambda m: f'<w:tcPr><w:gridSpan w:val="{big}"/><w:vMerge w:val="restart"/>'
                  if rng.random() < 0.3 else m.group(), xml)
+    xml = re.sub(r"<w:tr>", lambda m: f'<w:tr><w:trPr><w:gridBefore w:val="{big}"/></w:trPr>'
+                 if rng.random() < 0.2 else m.group(), xml)
     return re.sub(r'<w:gridCol w:w="\d+"/>', lambda m: m.group() * rng.choice((1, 1000)), xml, count=1)
 
 
