@@ -88,10 +88,10 @@ def plan(n: int, pdf_n: int, scan_n: int, formats: tuple[str, ...]) -> list[list
     models from an earlier scan."""
     text = [f for f in formats if f in TEXT_FORMATS]
     total = sum(WEIGHTS[f] for f in text) or 1
-    groups = [[f for f in text for _ in range(round(n * WEIGHTS[f] / total))]]
-    groups.append(["pdf"] * pdf_n if "pdf" in formats else [])
     slow = [f for f in formats if f in SLOW_FORMATS]
-    groups.append([f for f in slow for _ in range(scan_n // max(1, len(slow)))])
+    groups = [[f for f in slow for _ in range(scan_n // max(1, len(slow)))]]
+    groups.append(["pdf"] * pdf_n if "pdf" in formats else [])
+    groups.append([f for f in text for _ in range(round(n * WEIGHTS[f] / total))])
     return [g for g in groups if g]
 
 
@@ -148,6 +148,9 @@ def _run_group(fmts: list[str], bases: dict, tmp: Path, meta: dict, limits: Limi
             if outcome == "refusal" and (not error or "\n" in error):
                 outcome, error = "crash", f"refusal without a one-line reason: {error!r}"
         rows.append(Row(Path(o.path).name, fmt, what, size, outcome, round(o.seconds, 3), o.peak_rss_mb, error))
+        if args.json:  # every row as it comes, so a run cut short still has its figures
+            with open(args.json + "l", "a", encoding="utf-8") as f:
+                f.write(json.dumps(asdict(rows[-1]), ensure_ascii=False) + "\n")
         if keep and outcome not in ("record", "refusal"):
             Path(o.path).rename(keep / Path(o.path).name)
         else:
@@ -201,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-memory", type=int, default=2048, help="MB per file before it counts as over the limit")
     ap.add_argument("--no-topics", action="store_true", help="heading-based segments (faster)")
     ap.add_argument("--keep", help="copy crashing/hanging mutants into this folder")
-    ap.add_argument("--json", help="write every row as JSON")
+    ap.add_argument("--json", help="write the summary and every row as JSON (rows also to JSON + 'l' as they come)")
     summary = run(ap.parse_args(argv))
     return 1 if summary["bad"] else 0
 
