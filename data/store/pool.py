@@ -48,6 +48,9 @@ def _worker_main(conn: Connection, max_memory_mb: int, job: Job, ocr_threads: in
                  init: Callable[[], None] | None = None) -> None:
     die_with_parent()
     single_process_ocr(ocr_threads)
+    from gongkai.data.loaders.quiet import configure
+
+    configure()  # library chatter off stderr here too, unless GONGKAI_VERBOSE
     if init is not None:
         init()  # e.g. load a model: before "ready", so it never counts against a file's time
     limit_memory(max_memory_mb)
