@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_pipeline", "open_db", "parse_file", "parse_text"]
+__all__ = ["__version__", "load_pipeline", "open_db", "parse_file", "parse_files", "parse_text"]
 
 
 def parse_file(path, **kwargs):
@@ -12,6 +12,17 @@ def parse_file(path, **kwargs):
     from gongkai.inference.pipeline import parse_file as _parse_file
 
     return _parse_file(path, **kwargs)
+
+
+def parse_files(paths, **kwargs):
+    """Parse files each in a worker process under time/memory limits, yielding one outcome per path.
+
+    ``limits=gongkai.inference.bounded.Limits(seconds=120, memory_mb=2048, ...)``; an outcome has
+    ``record`` or ``error`` (one line) and ``stage``. See :func:`gongkai.inference.bounded.parse_files`.
+    """
+    from gongkai.inference.bounded import parse_files as _parse_files
+
+    return _parse_files(paths, **kwargs)
 
 
 def parse_text(text: str, **kwargs):

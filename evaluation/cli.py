@@ -27,6 +27,9 @@ def add_evaluate_command(subparsers: Any) -> argparse.ArgumentParser:
                    help=f"worst reports whose cells and text are kept in JSON and dashboard (default {DEFAULT_DETAILS})")
     e.add_argument("--no-topics", action="store_true",
                    help="parse with segments from the report's headings instead of the topic classifier")
+    from gongkai.inference.cli import add_limit_options
+
+    add_limit_options(e)
     e.set_defaults(func=run_evaluate)
     return e
 
@@ -81,8 +84,15 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.pred and not Path(args.pred).is_dir():
         print(f"gongkai: {args.pred}: not a folder", file=sys.stderr)
         return 2
-    result = run(gold_dir, args.pred, workers=args.workers, topics=not args.no_topics)
+    from gongkai.evaluation.evaluate import OVER_LIMIT
+    from gongkai.inference.bounded import Limits
+
+    limits = Limits(seconds=args.timeout, memory_mb=args.max_memory)
+    result = run(gold_dir, args.pred, workers=args.workers, topics=not args.no_topics, limits=limits)
     print(format_summary(result))
+    over = [c for c in result.crashes if c.error.startswith(OVER_LIMIT)]
+    for c in over:  # each file over its limits: one line, and exit 2 once the figures are out
+        print(f"gongkai: {c.file}: {c.error[len(OVER_LIMIT):]}", file=sys.stderr)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(result.to_json(details=args.details), encoding="utf-8")
@@ -90,4 +100,4 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.html:
         write_dashboard(result, args.html, details=args.details)
         print(f"dashboard: {args.html}")
-    return 0
+    return 2 if over else 0

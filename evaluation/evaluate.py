@@ -97,10 +97,16 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, workers: int | None = None,
-             progress: bool | None = None, topics: bool = True) -> EvaluationResult:
-    """Evaluate every gold file under ``gold_dir``; ``workers`` ≤ 1 runs in this process.
+OVER_LIMIT = "over the limit: "  # how a report error starts when the file exceeded its time or memory limit
 
+
+def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, workers: int | None = None,
+             progress: bool | None = None, topics: bool = True, limits=None) -> EvaluationResult:
+    """Evaluate every gold file under ``gold_dir``.
+
+    Reports are parsed as ``gongkai parse`` does: in ``workers`` processes, each file under
+    ``limits`` (a :class:`gongkai.inference.bounded.Limits`; default: its defaults). Stored
+    predictions (``pred_dir``) are read in this process (``workers`` ≤ 1) or in a process pool.
     ``topics=False`` parses with heading-based segments instead of the topic classifier.
 
     The progress bar goes to stderr and is shown when stderr is a terminal (or ``progress``).
@@ -114,7 +120,9 @@ def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, workers: 
     crashes: list[Crash] = []
     t0 = time.perf_counter()
     with tqdm(total=len(tasks), desc="evaluate", unit="report", file=sys.stderr, disable=not show) as bar:
-        if workers == 1 or len(tasks) <= 1:
+        if pred is None:
+            _parse_and_score(tasks, workers, limits, topics, bar, scores, crashes)
+        elif workers == 1 or len(tasks) <= 1:
             for task in tasks:
                 _collect(task, lambda t=task: score_task(t), scores, crashes)
                 bar.update()
@@ -126,6 +134,33 @@ def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, workers: 
                     bar.update()
     return aggregate(scores, gold_dir=str(gold_dir), pred_dir=str(pred) if pred else None,
                      seconds=time.perf_counter() - t0, workers=workers, crashes=crashes)
+
+
+def _parse_and_score(tasks: list[Task], workers: int, limits, topics: bool, bar: tqdm,
+                     scores: list[ReportScore], crashes: list[Crash]) -> None:
+    """Parse the reports in bounded worker processes (:mod:`gongkai.inference.bounded`), score here."""
+    from gongkai.inference.bounded import Limits, parse_files
+
+    with_report = [t for t in tasks if t.report is not None]
+    for t in tasks:
+        if t.report is None:
+            _collect(t, lambda t=t: score_task(t), scores, crashes)
+            bar.update()
+    outcomes = parse_files((str(t.report) for t in with_report), limits=limits or Limits(), topics=topics,
+                           workers=min(workers, max(1, len(with_report))))
+    for t, o in zip(with_report, outcomes, strict=True):
+        _collect(t, lambda t=t, o=o: _score_outcome(t, o), scores, crashes)
+        bar.update()
+
+
+def _score_outcome(task: Task, o) -> ReportScore:
+    gold = Gold.read(task.gold)
+    fmt = gold.format or (task.report.suffix.lstrip(".") if task.report else "")
+    record = o.record if o.ok else empty_record(o.path, fmt)
+    error = None
+    if not o.ok:
+        error = (OVER_LIMIT if o.stage in ("timeout", "memory") else f"{o.stage}: ") + (o.error or "")
+    return score_report(record, gold, name=task.name, file=o.path, error=error, seconds=o.seconds)
 
 
 def _collect(task: Task, get: Callable[[], ReportScore], scores: list[ReportScore], crashes: list[Crash]) -> None:

@@ -18,6 +18,7 @@ from gongkai.data.form import (
     application_rows,
     outcome_rows,
 )
+from gongkai.data.numbers import MAX_COUNT_DIGITS, implausible
 from gongkai.data.record import Issue, TableValues
 
 _EPS = 1e-6
@@ -36,9 +37,9 @@ class Relation:
     def cells(self) -> tuple[str, ...]:
         return self.lhs + self.rhs
 
-    def residual(self, values: dict[str, int | float | None]) -> float | None:
-        """sum(lhs) - sum(rhs), or None when a cell is unknown."""
-        total = 0.0
+    def residual(self, values: dict[str, int | float | None]) -> int | float | None:
+        """sum(lhs) - sum(rhs), or None when a cell is unknown (exact for whole counts)."""
+        total: int | float = 0
         for k in self.lhs:
             v = values.get(k)
             if v is None:
@@ -163,6 +164,22 @@ def check_tables(tv: TableValues) -> list[Issue]:
                 if r.key in OTHER_ROW_KEYS for c in r.columns]
         issues.append(Issue(code="applications.other_unread", severity="warning", cells=keys,
                             message="row (六)其他处理 was not read (printed as one row or as three); its cells are unknown"))
+    return issues
+
+
+def implausible_cells(tv: TableValues, printed: dict[str, str]) -> list[Issue]:
+    """Relation 5 for cells printed with digits but no plausible value (left unknown by the reader).
+
+    Called on the values as read, before repair: a cell the relations later restore keeps this
+    error beside its ``*.repaired`` note, since what was printed there was not a count.
+    """
+    issues = []
+    for key, raw in printed.items():
+        if tv.values.get(key) is None and implausible(raw):
+            shown = raw if len(raw) <= 24 else f"{raw[:12]}…{raw[-4:]} ({len(raw)} characters)"
+            issues.append(Issue(code=f"{key.split('.', 1)[0]}.invalid_value", severity="error", cells=[key],
+                                message=f"printed as {shown}: not a plausible value (a count has at most "
+                                        f"{MAX_COUNT_DIGITS} digits); left unknown"))
     return issues
 
 

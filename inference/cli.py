@@ -11,15 +11,15 @@ from pathlib import Path
 from gongkai import __version__
 
 
+def _limits(args: argparse.Namespace):
+    from gongkai.inference.bounded import Limits
+
+    return Limits(seconds=args.timeout, memory_mb=args.max_memory)
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from gongkai.data.loaders.base import LoadError
-    from gongkai.inference.pipeline import NotAReportError, parse_file
+    from gongkai.inference.bounded import parse_files
 
-    segmenter = None
-    if not args.no_topics:
-        from gongkai.models import topic_segmenter
-
-        segmenter = topic_segmenter()  # None when no model (or no numpy): heading-based segments
     if args.workers is not None:
         if args.workers < 1:
             print("gongkai: --workers must be at least 1", file=sys.stderr)
@@ -28,21 +28,14 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     status = 0
     try:
-        for path in args.files:
-            try:
-                record = parse_file(path, ocr=True if args.ocr else None, segmenter=segmenter)
-            except (LoadError, NotAReportError, OSError) as exc:
-                print(f"gongkai: {path}: {exc}", file=sys.stderr)
+        # Each file in a worker process under its time and memory limits (gongkai.inference.bounded).
+        for o in parse_files(args.files, limits=_limits(args), ocr=True if args.ocr else None,
+                             topics=not args.no_topics):
+            if not o.ok:
+                print(f"gongkai: {o.path}: {o.error}", file=sys.stderr)
                 status = 2
                 continue
-            except Exception as exc:  # a parser bug must not hide the other files' records
-                print(f"gongkai: {path}: internal error while parsing ({type(exc).__name__}: {exc})", file=sys.stderr)
-                status = 2
-                continue
-            if args.jsonl:
-                out.write(record.to_json(indent=None) + "\n")
-            else:
-                out.write(record.to_json(indent=2) + "\n")
+            out.write(o.record.to_json(indent=None if args.jsonl else 2) + "\n")
             out.flush()
     finally:
         if out is not sys.stdout:
@@ -55,15 +48,21 @@ def _cmd_samples(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
     from gongkai.evaluation.compare import Gold, compare
-    from gongkai.inference.pipeline import parse_file
+    from gongkai.inference.bounded import parse_files
 
     sample_dir = Path(str(files("gongkai.data.samples")))
     paths = sorted(p for p in sample_dir.iterdir() if p.suffix in {".txt", ".md", ".html", ".docx"})
     out_dir = Path(args.output) if args.output else None
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
-    for p in paths:
-        rec = parse_file(p)
+    status = 0
+    for o in parse_files(paths, limits=_limits(args), topics=False):
+        p = Path(o.path)
+        if not o.ok:
+            print(f"gongkai: {p.name}: {o.error}", file=sys.stderr)
+            status = 2
+            continue
+        rec = o.record
         errors = sum(1 for i in rec.issues if i.severity == "error")
         repaired = sum(1 for i in rec.issues if i.code.endswith(".repaired"))
         gold_path = p.with_name(p.stem + ".gold.json")
@@ -77,7 +76,16 @@ def _cmd_samples(args: argparse.Namespace) -> int:
         )
         if out_dir:
             (out_dir / (p.stem + ".json")).write_text(rec.to_json(), encoding="utf-8")
-    return 0
+    return status
+
+
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    """--timeout / --max-memory / --verbose of the commands that parse files one by one."""
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SEC",
+                   help="seconds a text file may take, +30 s per further page of a PDF or TIFF (default 120; 0: none)")
+    p.add_argument("--max-memory", type=int, default=2048, metavar="MB",
+                   help="MB a file may use, +64 MB per further page, at most 8192 (default 2048; 0: none)")
+    p.add_argument("--verbose", action="store_true", help="let the PDF/OCR libraries' warnings through to stderr")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,10 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="segments from the report's headings instead of the topic classifier (faster)")
     p.add_argument("--workers", type=int, default=None,
                    help="processes that OCR scanned pages and images in parallel (default: all cores)")
+    add_limit_options(p)
     p.set_defaults(func=_cmd_parse)
 
     s = sub.add_parser("samples", help="parse the bundled sample reports and summarise them")
     s.add_argument("-o", "--output", help="also write each record as JSON into this folder")
+    add_limit_options(s)
     s.set_defaults(func=_cmd_samples)
     from gongkai.data.analysis.cli import add_analyze_command
     from gongkai.data.labels_cli import add_labels_command
@@ -120,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gongkai`` console script."""
     args = build_parser().parse_args(argv)
+    from gongkai.data.loaders.quiet import configure
+
+    configure(getattr(args, "verbose", False))
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

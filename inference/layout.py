@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from gongkai.data.form import application_rows
+from gongkai.data.numbers import is_digits, parse_number
 
 # A numeric cell: optional sign, thousands commas, decimals, a unit word some tables print
 # in every cell, and the letters OCR reads for digits (O for 0, l/I for 1) when mixed with
-# digits or standing alone as 〇/O.
-_NUM_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|[\dOol]*\d[\dOol]*|\d+|[〇O])(?:\.\d+)?(?:件|个|次|万元|元)?$")
-_UNIT = re.compile(r"(?:件|个|次|万元|元)$")
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", ",": None, "−": "-"})
+# digits or standing alone as 〇/O. ASCII digits only; linear time on any token (a nested
+# ``[\dOol]*\d[\dOol]*`` backtracks quadratically on a long digit run that does not match).
+_NUM_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|(?=[Ool]*\d)[\dOol]+|[〇O])(?:\.\d+)?(?:件|个|次|万元|元)?$", re.ASCII)
 # A cell printed as a dash or slash is an explicit blank.
 _BLANK_RE = re.compile(r"^[-—–/／−]+$")
 # How the numbered sub-rows' labels begin (属于…, 本机关…): a small number printed just
@@ -45,7 +45,7 @@ class Cell:
     """One numeric cell as printed: its text, value and offsets into the record text."""
 
     raw: str
-    value: int | float
+    value: int | float | None  # None: digits printed, but no plausible value (numbers.parse_number)
     start: int
     end: int
     glued: bool = False  # printed against words or other digits: may hold several cells
@@ -69,15 +69,6 @@ class Group:
     @property
     def numbers(self) -> list[Cell]:
         return [c for c in self.cells if c is not None]
-
-
-def _parse_number(raw: str) -> int | float:
-    if raw.isdigit():
-        return int(raw)
-    s = _UNIT.sub("", raw).translate(_OCR_DIGITS)
-    if "." in s:
-        return float(s)
-    return int(s)
 
 
 def _line_cells(line: str) -> list[tuple[str, int]]:
@@ -186,13 +177,13 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
                 pieces = [(s, cell_start)]
             else:  # label words and numbers separated by spaces ("行政许可 12")
                 pieces = [(m.group(), cell_start + m.start()) for m in _TOKEN.finditer(s)]
-            if not s.isdigit() and _GLUED.search(s):
+            if not is_digits(s) and _GLUED.search(s):
                 split = [sub for pc in pieces for sub in _split_glued(*pc)]
                 if len(split) != len(pieces):
                     glued_at.update(st for _t, st in split)
                 pieces = split
             for i, (piece, p_start) in enumerate(pieces):
-                is_num = piece.isdigit() or _NUM_RE.match(piece) is not None
+                is_num = is_digits(piece) or _NUM_RE.match(piece) is not None
                 # An enumerator such as "1 属于国家秘密" (OCR lost the dot) is label text;
                 # a number glued to the next word ("规章000行政…") is not.
                 if (
@@ -218,8 +209,8 @@ def tokenize_groups(text: str, start: int = 0, end: int | None = None) -> list[G
                     current.cells.extend([None] * pending_empty)
                     pending_empty = 0
                 p_end = p_start + len(piece)
-                glued = p_start in glued_at or (len(piece) > 1 and piece[0] == "0" and piece.isdigit())
-                current.cells.append(Cell(piece, _parse_number(piece), p_start, p_end, glued))
+                glued = p_start in glued_at or (len(piece) > 1 and piece[0] == "0" and is_digits(piece))
+                current.cells.append(Cell(piece, parse_number(piece), p_start, p_end, glued))
                 current.end = p_end
         # Empty cells only count inside one delimited line.
         pending_empty = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from gongkai.data.numbers import parse_number
 from gongkai.data.record import Issue, Section, Segment, TableValues
 
 _RECEIVED = re.compile(
@@ -36,7 +37,7 @@ def narrative_checks(text: str, sections: list[Section], tv: TableValues) -> lis
     total = tv.values.get("applications.new_received.total")
     if total is not None:
         m = _RECEIVED.search(prose)
-        stated = int(m.group(1)) if m else (0 if _NO_REQUESTS.search(prose) else None)
+        stated = parse_number(m.group(1)) if m else (0 if _NO_REQUESTS.search(prose) else None)
         if stated is not None and stated != total:
             issues.append(Issue(code="narrative.requests_mismatch", severity="warning",
                                 cells=["applications.new_received.total"],
@@ -44,7 +45,7 @@ def narrative_checks(text: str, sections: list[Section], tv: TableValues) -> lis
     fee = tv.values.get("active_disclosure.fees.amount")
     if fee is not None:
         m = _FEE.search(prose)
-        stated_fee = float(m.group(1)) if m else None
+        stated_fee = parse_number(m.group(1)) if m else None
         if stated_fee is not None and abs(stated_fee - fee) > 1e-6:
             issues.append(Issue(code="narrative.fees_mismatch", severity="warning",
                                 cells=["active_disclosure.fees.amount"],

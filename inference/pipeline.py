@@ -10,7 +10,7 @@ from gongkai.data.loaders.base import Document
 from gongkai.data.loaders.ocr_confidence import apply_ocr_confidence
 from gongkai.data.normalize import normalize
 from gongkai.data.record import Issue, Record, Section, Segment, Source
-from gongkai.inference.checks import check_tables
+from gongkai.inference.checks import check_tables, implausible_cells
 from gongkai.inference.meta import extract_meta
 from gongkai.inference.narrative import narrative_checks, segment_by_headings
 from gongkai.inference.repair import fill_unknowns, repair_ocr_digits
@@ -49,7 +49,7 @@ def parse_document(
     tv.from_ocr = doc.from_ocr if ocr is None else ocr
     if require_report and not _looks_like_report(text, sections, tv.found, meta.title):
         raise NotAReportError("no government information-disclosure report found in the text")
-    issues: list[Issue] = list(state.issues)
+    issues: list[Issue] = list(state.issues) + implausible_cells(tv, state.printed)
     # OCR input: each cell's reading confidence (repair tries the least certain cell first).
     issues += apply_ocr_confidence(doc.char_confidence, norm, state.spans, tv)
     issues += fill_unknowns(tv)

@@ -46,7 +46,7 @@ def fill_unknowns(tv: TableValues, rels: tuple[Relation, ...] | None = None) -> 
             if len(unknown) != 1:
                 continue
             key = unknown[0]
-            known = 0.0
+            known: int | float = 0
             for k in r.lhs:
                 if k != key:
                     known += tv.values[k]  # type: ignore[operator]
@@ -54,7 +54,7 @@ def fill_unknowns(tv: TableValues, rels: tuple[Relation, ...] | None = None) -> 
                 if k != key:
                     known -= tv.values[k]  # type: ignore[operator]
             value = -known if key in r.lhs else known
-            if value < 0 or not float(value).is_integer():
+            if value < 0 or (isinstance(value, float) and not value.is_integer()):
                 continue  # the relation cannot hold with a count here: report, don't invent
             tv.values[key] = int(value)
             issues.append(
@@ -134,6 +134,6 @@ def _value_fixing(key: str, rel: Relation, tv: TableValues) -> int | None:
         return None
     old = tv.values[key] or 0
     value = old - res if key in rel.lhs else old + res
-    if value < 0 or not float(value).is_integer():
+    if value < 0 or (isinstance(value, float) and not value.is_integer()):
         return None
     return int(value)

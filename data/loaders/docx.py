@@ -7,6 +7,8 @@ object model hides merged cells behind repeated cell objects and is slow on big 
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 from collections.abc import Iterator
 
 import docx
@@ -143,7 +145,7 @@ def read_table(tbl: etree._Element, numbering: Numbering | None = None) -> Table
     width = 0
     for r, tr in enumerate(rows):
         tr_pr = _w(tr, "trPr")
-        c = _int_val(_w(tr_pr, "gridBefore"), 0)
+        c = max(0, min(_int_val(_w(tr_pr, "gridBefore"), 0), 200))  # an absurd offset is not a grid
         for tc in (el for el in _children(tr) if el.tag == _TC):
             tc_pr = _w(tc, "tcPr")
             span = max(1, min(_int_val(_w(tc_pr, "gridSpan"), 1), 200))
@@ -170,7 +172,42 @@ def read_table(tbl: etree._Element, numbering: Numbering | None = None) -> Table
     return TableGrid(cells=cells, origin=origin, anchor=anchors)
 
 
+# A Word report unpacks to a few MB; more is a damaged file or a zip bomb (refused unread).
+_MAX_UNPACKED = 256 * 1024 * 1024
+
+
+def _safe_package(data: bytes) -> bytes:
+    """The package re-stored uncompressed after reading every member in bounded chunks.
+
+    python-docx inflates a member in one call, past its declared size if the archive lies about
+    it; here each member is read at most 1 MB at a time (zipfile stops at the declared size and
+    checks the CRC), and the whole may not exceed :data:`_MAX_UNPACKED`.
+    """
+    total = 0
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as w:
+            if sum(i.file_size for i in z.infolist()) > _MAX_UNPACKED:
+                raise LoadError(f"the .docx file would unpack to more than {_MAX_UNPACKED // 2**20} MB: "
+                                "a damaged file or a zip bomb")
+            for info in z.infolist():
+                parts = []
+                with z.open(info) as f:
+                    while chunk := f.read(1 << 20):
+                        total += len(chunk)
+                        if total > _MAX_UNPACKED:
+                            raise LoadError(f"the .docx file unpacks to more than {_MAX_UNPACKED // 2**20} MB: "
+                                            "a damaged file or a zip bomb")
+                        parts.append(chunk)
+                w.writestr(info.filename, b"".join(parts))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError, zlib.error) as e:
+        raise LoadError("the .docx file is damaged or is not a Word document") from e
+    return out.getvalue()
+
+
 def _open(data: bytes) -> docx.document.Document:
+    data = _safe_package(data)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises zip, KeyError, XML and package errors alike

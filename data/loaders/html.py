@@ -248,7 +248,7 @@ def _cells(tr: Tag) -> list[Tag]:
 
 
 def _span(cell: Tag, attr: str) -> int:
-    m = re.match(r"\s*(\d+)", str(cell.get(attr) or ""))
+    m = re.match(r"\s*(\d{1,6})", str(cell.get(attr) or ""))  # a 5000-digit span is not an int() input
     return int(m.group(1)) if m else 1
 
 
@@ -436,6 +436,34 @@ def _render(body: Tag) -> tuple[str, list[TableGrid]]:
     return "\n".join(kept), writer.tables
 
 
+# Report pages (CMS templates, Word exports) nest a few dozen elements deep; finding the article
+# costs time per level, so a page nested deeper than this is refused as damaged.
+_MAX_DEPTH = 400
+
+
+# Tags authors close (unlike p, td, li): their open count bounds the depth bs4 will build.
+_CONTAINER_TAG = re.compile(r"<(/?)(div|span|table|font|b|strong|a|ul|ol|section|article|center|form|em|i)\b",
+                            re.IGNORECASE)
+
+
+def _check_raw_depth(markup: str) -> None:
+    """Refuse absurdly nested markup before bs4 builds it (bs4 spends time per level per node)."""
+    depth = 0
+    for m in _CONTAINER_TAG.finditer(markup):
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        if depth > 2 * _MAX_DEPTH:
+            raise LoadError(f"the HTML page nests its elements more than {_MAX_DEPTH} levels deep: damaged markup")
+
+
+def _check_depth(soup: BeautifulSoup) -> None:
+    stack = [(soup, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise LoadError(f"the HTML page nests its elements more than {_MAX_DEPTH} levels deep: damaged markup")
+        stack.extend((c, depth + 1) for c in tag.children if isinstance(c, Tag))
+
+
 def load_html(path_or_bytes: Source) -> Document:
     """Load a saved report page: article text only, tables as TAB-separated grid rows.
 
@@ -443,7 +471,9 @@ def load_html(path_or_bytes: Source) -> Document:
     ~50 Chinese characters once site chrome is gone).
     """
     markup, encoding = decode_html(read_source(path_or_bytes))
+    _check_raw_depth(markup)
     soup = BeautifulSoup(markup, "lxml")
+    _check_depth(soup)
     title = title_hint(soup)
     _drop_junk(soup)
     root = soup.body or soup

@@ -85,10 +85,13 @@ def _package_dir(name: str) -> Path:
 def _session(path: Path, threads: int):
     import onnxruntime as ort
 
+    from gongkai.data.loaders.quiet import onnx_severity
+
+    ort.set_default_logger_severity(onnx_severity())  # its own C++ logger writes to stderr
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
-    opts.log_severity_level = 3
+    opts.log_severity_level = onnx_severity()
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 

@@ -44,9 +44,15 @@ class EngineError(RuntimeError):
     """The parsers cannot run at all (not one file's fault). The message is one plain sentence."""
 
 
-def _worker_main(conn: Connection, max_memory_mb: int, job: Job, ocr_threads: int) -> None:
+def _worker_main(conn: Connection, max_memory_mb: int, job: Job, ocr_threads: int,
+                 init: Callable[[], None] | None = None) -> None:
     die_with_parent()
     single_process_ocr(ocr_threads)
+    from gongkai.data.loaders.quiet import configure
+
+    configure()  # library chatter off stderr here too, unless GONGKAI_VERBOSE
+    if init is not None:
+        init()  # e.g. load a model: before "ready", so it never counts against a file's time
     limit_memory(max_memory_mb)
     try:
         conn.send(READY)
@@ -98,15 +104,17 @@ def _death(exitcode: int | None) -> str:
 class WorkerPool:
     """``workers`` processes running ``job`` (:func:`run_task`); results come back as they finish."""
 
-    def __init__(self, workers: int, timeout: float, max_memory_mb: int, job: Job = run_task) -> None:
+    def __init__(self, workers: int, timeout: float, max_memory_mb: int, job: Job = run_task,
+                 preload: Iterable[str] = PRELOAD, init: Callable[[], None] | None = None) -> None:
         self.n = max(1, workers)
         self.job = job
+        self.init = init
         self.timeout = timeout
         self.max_memory_mb = max_memory_mb
         # forkserver: workers start from a clean, single-threaded process with the parser
         # already imported (fork from here could inherit DuckDB's threads mid-lock).
         self.ctx = mp.get_context("forkserver")
-        self.ctx.set_forkserver_preload(list(PRELOAD))
+        self.ctx.set_forkserver_preload(list(preload))
         self.slots: list[_Slot] = []
         self.failed_starts = 0
         self.backlog: list[Task] = []  # sent to a worker that ended before it began them
@@ -114,7 +122,7 @@ class WorkerPool:
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
         ocr_threads = max(1, (os.cpu_count() or 1) // self.n)
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.max_memory_mb, self.job, ocr_threads),
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.max_memory_mb, self.job, ocr_threads, self.init),
                                 name="gongkai-worker")
         proc.start()
         child.close()
@@ -184,9 +192,14 @@ class WorkerPool:
         if slot.proc.sentinel in ready:
             slot.proc.join(5)
             return self._fail_first(slot, "crash", _death(slot.proc.exitcode))
-        if time.monotonic() - slot.started > self.timeout:
-            return self._fail_first(slot, "timeout", f"reading this file took longer than the limit of {self.timeout:g} s")
+        limit = self._timeout(slot)
+        if time.monotonic() - slot.started > limit:
+            return self._fail_first(slot, "timeout", f"reading this file took longer than the limit of {limit:g} s")
         return None
+
+    def _timeout(self, slot: _Slot) -> float:
+        """The time limit of the file being read: its own (a task's ``timeout``), else the pool's."""
+        return getattr(slot.tasks[0], "timeout", None) or self.timeout
 
     def run(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
         """Run ``tasks`` (pulled lazily) and yield the results that finished together.
@@ -213,7 +226,7 @@ class WorkerPool:
                     return
                 timeout = HEARTBEAT
                 if busy:
-                    deadline = min(s.started for s in busy) + self.timeout
+                    deadline = min(s.started + self._timeout(s) for s in busy)
                     timeout = min(HEARTBEAT, max(0.0, deadline - time.monotonic()) + 0.01)
                 watched = busy + starting
                 ready = wait([s.conn for s in watched] + [s.proc.sentinel for s in watched], timeout=timeout)

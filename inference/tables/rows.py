@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, product
+from math import comb
 
+from gongkai.data.numbers import MAX_COUNT_DIGITS, is_digits, parse_number
 from gongkai.data.record import Issue, TableValues
 from gongkai.inference.checks import Relation, relations, violations
 from gongkai.inference.layout import Cell, Group
@@ -27,6 +29,9 @@ from gongkai.inference.repair import fill_unknowns
 _MAX_PLACEMENTS = 800
 _MAX_JOINT = 3000
 _MAX_SPLITS = 5000
+# Most ways of cutting a row's glued digits that are tried (accepted or not): a long run of
+# digits (damaged input, "999…9") would otherwise give billions of cuts.
+_MAX_SPLIT_TRIALS = 60_000
 
 Reading = tuple[Cell | None, ...]
 
@@ -91,8 +96,8 @@ def _digit_splits(raw: str, parts: int) -> Iterator[list[str]]:
 def _split_readings(nums: list[Cell], width: int) -> Iterator[Reading]:
     """Readings of ``nums`` where some numbers are several cells printed without separators."""
     extra = width - len(nums)
-    splittable = [i for i, c in enumerate(nums) if c.raw.isdigit() and len(c.raw) > 1]
-    if not splittable:
+    splittable = [i for i, c in enumerate(nums) if is_digits(c.raw) and len(c.raw) > 1]
+    if not splittable or not _few_splits([len(nums[i].raw) for i in splittable], extra):
         return
     # Distribute the missing cells over the splittable numbers (each gets k extra parts).
     def shares(i: int, left: int) -> Iterator[list[int]]:
@@ -113,12 +118,23 @@ def _split_readings(nums: list[Cell], width: int) -> Iterator[Reading]:
             for pieces in _digit_splits(c.raw, k + 1):
                 cells, off = [], c.start
                 for p in pieces:
-                    cells.append(Cell(p, int(p), off, off + len(p), glued=True))
+                    cells.append(Cell(p, parse_number(p), off, off + len(p), glued=True))
                     off += len(p)
                 options.append(cells)
             per_cell.append(options)
         for combo in product(*per_cell):
             yield tuple(cell for cells in combo for cell in cells)
+
+
+def _few_splits(lengths: list[int], extra: int) -> bool:
+    """True when cutting digit runs of ``lengths`` into ``extra`` more parts has few enough ways.
+
+    The ways number at most comb(sum(len - 1), extra) (Vandermonde), and no run may be longer
+    than its parts could plausibly print: either bound exceeded, the run is not split.
+    """
+    if any(n > (extra + 1) * MAX_COUNT_DIGITS for n in lengths):
+        return False
+    return comb(sum(n - 1 for n in lengths), extra) <= _MAX_SPLIT_TRIALS
 
 
 def _row_relations(state: ReadState, keys: list[str]) -> list[Relation]:
@@ -156,7 +172,7 @@ def fill_row(state: ReadState, keys: list[str], group: Group) -> None:
     readings: list[Reading] = []
     # Numbers printed without separators may hide several cells: when there are digits
     # enough, the splits that keep the row's own sum are candidates too.
-    if glued or sum(len(c.raw) for c in nums if c.raw.isdigit()) >= width:
+    if glued or sum(len(c.raw) for c in nums if is_digits(c.raw)) >= width:
         rels = _row_relations(state, keys)
         for reading in _split_readings(nums, width):
             if _holds(reading, keys, rels):
