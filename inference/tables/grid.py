@@ -24,6 +24,7 @@ from gongkai.data.form import (
 )
 from gongkai.data.loaders.base import TableGrid
 from gongkai.data.normalize import Normalized, normalize
+from gongkai.data.numbers import parse_number
 from gongkai.inference.layout import Cell, Group
 from gongkai.inference.tables.matching import assign_rows, squash
 from gongkai.inference.tables.readers import _active_matcher, _applications_matcher
@@ -108,9 +109,12 @@ def _value(g: RecordGrid, text: str, r: int, c: int, fee: bool = False) -> tuple
         return True, None
     if not _NUMBER.match(s):
         return False, None
-    raw = _UNIT.sub("", s).replace(",", "").replace("−", "-")
-    value: int | float = float(raw) if "." in raw or fee else int(raw)
-    if not fee and value < 0:
+    value = parse_number(_UNIT.sub("", s).replace(",", "").replace("−", "-"))
+    if value is None:
+        return True, None  # digits but no plausible count (a 40-digit run): unknown, reported missing
+    if fee:
+        value = float(value)
+    elif value < 0:
         return False, None  # a count is never negative: not a value of these columns
     span = g.spans[r][c] or (0, 0)
     return True, Cell(text[span[0] : span[1]] or s, value, span[0], span[1])
