@@ -81,6 +81,31 @@ class TableGrid:
         self.spans = spans
 
 
+
+def join_located(
+    lines: list[str], table_rows: dict[int, tuple[TableGrid, int]], tables: list[TableGrid], keep
+) -> str:
+    """The document text from a backend's lines, each grid located in it (:meth:`TableGrid.locate`).
+
+    ``table_rows`` maps a line index to the (grid, row) it prints; ``keep(i, line)`` says which
+    lines stay (a backend drops blank lines, site chrome …).
+    """
+    kept: list[str] = []
+    starts: dict[int, dict[int, int]] = {}  # id(grid) -> {row: offset of its line}
+    pos = 0
+    for i, line in enumerate(lines):
+        if not keep(i, line):
+            continue
+        if i in table_rows:
+            grid, r = table_rows[i]
+            starts.setdefault(id(grid), {})[r] = pos
+        kept.append(line)
+        pos += len(line) + 1
+    for grid in tables:
+        grid.locate(starts.get(id(grid), {}))
+    return "\n".join(kept)
+
+
 @dataclass
 class Document:
     """One loaded input: its text (report only, site chrome removed) and what the loader knows.

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import docx
 from lxml import etree
 
-from .base import Document, LoadError, TableGrid
+from .base import Document, LoadError, TableGrid, join_located
 from .numbering import Numbering
 from .source import Source, read_source
 from .textutil import collapse_ws, join_pieces
@@ -223,20 +223,7 @@ def load_docx(path_or_bytes: Source) -> Document:
     document = _open(read_source(path_or_bytes))
     writer = _Writer(Numbering.from_document(document))
     writer.block(document.element.body)
-    kept: list[str] = []
-    starts: dict[int, dict[int, int]] = {}  # id(grid) -> {row: offset of its line}
-    pos = 0
-    for i, line in enumerate(writer.lines):
-        if not line.strip():
-            continue
-        if i in writer.table_rows:
-            grid, r = writer.table_rows[i]
-            starts.setdefault(id(grid), {})[r] = pos
-        kept.append(line)
-        pos += len(line) + 1
-    for grid in writer.tables:
-        grid.locate(starts.get(id(grid), {}))
-    text = "\n".join(kept)
+    text = join_located(writer.lines, writer.table_rows, writer.tables, lambda _i, line: bool(line.strip()))
     if not text.strip():
         raise LoadError("the Word document contains no text")
     title = (document.core_properties.title or "").strip()

@@ -21,7 +21,7 @@ from bs4 import (
     Tag,
 )
 
-from .base import Document, LoadError, TableGrid
+from .base import Document, LoadError, TableGrid, join_located
 from .charset import canonical_encoding, decode, detect_encoding, mostly_utf8, sniff_bom, sniff_utf16
 from .source import Source, read_source
 from .textutil import collapse_ws, join_pieces
@@ -420,20 +420,10 @@ def _render(body: Tag) -> tuple[str, list[TableGrid]]:
     writer = _Writer()
     writer.walk(body)
     writer.flush()
-    kept: list[str] = []
-    starts: dict[int, dict[int, int]] = {}  # id(grid) -> {row: offset of its line}
-    pos = 0
-    for i, (line, in_table) in enumerate(zip(writer.lines, writer.is_table_line, strict=True)):
-        if not in_table and is_chrome_line(line):
-            continue
-        if i in writer.table_rows:
-            grid, r = writer.table_rows[i]
-            starts.setdefault(id(grid), {})[r] = pos
-        kept.append(line)
-        pos += len(line) + 1
-    for grid in writer.tables:
-        grid.locate(starts.get(id(grid), {}))
-    return "\n".join(kept), writer.tables
+    in_table = writer.is_table_line
+    text = join_located(writer.lines, writer.table_rows, writer.tables,
+                        lambda i, line: in_table[i] or not is_chrome_line(line))
+    return text, writer.tables
 
 
 # Report pages (CMS templates, Word exports) nest a few dozen elements deep; finding the article

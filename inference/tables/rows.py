@@ -290,30 +290,19 @@ def _apply(state: ReadState, row: AmbiguousRow, reading: Reading) -> None:
         state.set_cell(key, cell)
 
 
+def _ambiguous(state: ReadState, row: AmbiguousRow, message: str) -> None:
+    """Name the row's cells in an ``ambiguous_row`` warning of its table."""
+    table = row.keys[0].split(".", 1)[0]
+    state.issues.append(Issue(code=f"{table}.ambiguous_row", severity="warning", cells=list(row.keys),
+                              message=message))
+
+
 def _hinted_only(state: ReadState, row: AmbiguousRow) -> None:
     state.hinted.add(row.keys[0].split(".", 1)[0])
-    state.issues.append(
-        Issue(
-            code=f"{row.keys[0].split('.', 1)[0]}.ambiguous_row",
-            severity="warning",
-            cells=list(row.keys),
-            message=(
-                "row printed with too few numbers: the table's sums allow more than one reading, and the "
-                "printed empty cells chose this one"
-            ),
-        )
-    )
+    _ambiguous(state, row, "row printed with too few numbers: the table's sums allow more than one reading, "
+                           "and the printed empty cells chose this one")
 
 
 def _unplaced(state: ReadState, row: AmbiguousRow) -> None:
-    state.issues.append(
-        Issue(
-            code=f"{row.keys[0].split('.', 1)[0]}.ambiguous_row",
-            severity="warning",
-            cells=list(row.keys),
-            message=(
-                f"row printed with too few separate numbers for its {len(row.keys)} columns, and the "
-                "table's sums do not settle how to read it; its cells are left unknown"
-            ),
-        )
-    )
+    _ambiguous(state, row, f"row printed with too few separate numbers for its {len(row.keys)} columns, and "
+                           "the table's sums do not settle how to read it; its cells are left unknown")
