@@ -98,8 +98,10 @@ class Gold:
         return out
 
     def should_flag(self) -> set[str]:
-        """Cells a good parser flags: noisy cells and cells of published inconsistencies."""
-        return self.noise_cells() | self.inconsistent_cells()
+        """Cells a good parser flags: noisy and undecidable cells, cells the document does not give
+        (gold ``null``: a blank the relations do not restore), and cells of published inconsistencies."""
+        unknown = {k for k in self.tables.all_keys() if self.tables.get(k) is None}
+        return self.noise_cells() | self.undecidable | unknown | self.inconsistent_cells()
 
 
 @dataclass
