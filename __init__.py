@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from gongkai.data.errors import GongkaiError, NotAReportError
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_pipeline", "open_db", "parse_file", "parse_files", "parse_text"]
+__all__ = ["GongkaiError", "NotAReportError", "__version__", "load_pipeline", "open_db", "parse_file", "parse_files",
+           "parse_text"]
 
 
 def parse_file(path, **kwargs):

@@ -30,6 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from gongkai.data.errors import GongkaiError
 from gongkai.data.record import Record
 
 TOPICS = (
@@ -60,7 +61,7 @@ CATEGORIES = (
 )
 
 
-class LabelError(ValueError):
+class LabelError(GongkaiError, ValueError):
     """A labelled file that cannot be read; the message says which item and why."""
 
 

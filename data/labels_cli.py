@@ -9,11 +9,12 @@ from pathlib import Path
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from gongkai.data.labels import LabelError, from_doccano, from_label_studio, write_gold_jsonl
+    from gongkai.data.errors import GongkaiError
+    from gongkai.data.labels import from_doccano, from_label_studio, write_gold_jsonl
 
     try:
         reports = from_label_studio(args.export) if args.source == "label-studio" else from_doccano(args.export)
-    except (LabelError, OSError, json.JSONDecodeError) as exc:
+    except (GongkaiError, OSError, json.JSONDecodeError) as exc:
         print(f"gongkai labels: {exc}", file=sys.stderr)
         return 2
     n = write_gold_jsonl(reports, args.out)
@@ -22,16 +23,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from gongkai.data.errors import GongkaiError
     from gongkai.data.labels import LABEL_STUDIO_CONFIG, to_label_studio
-    from gongkai.data.loaders.base import LoadError
-    from gongkai.inference.pipeline import NotAReportError, parse_file
+    from gongkai.inference.pipeline import parse_file
 
     records = []
     status = 0
     for f in args.files:
         try:
             records.append(parse_file(f))
-        except (LoadError, NotAReportError, OSError) as exc:
+        except (GongkaiError, OSError) as exc:
             print(f"gongkai labels: {f}: {exc}", file=sys.stderr)
             status = 2
     Path(args.out).write_text(json.dumps(to_label_studio(records), ensure_ascii=False, indent=1), encoding="utf-8")

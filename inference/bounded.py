@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.data.errors import GongkaiError, NotAReportError, one_line
 from gongkai.data.store.walk import InputRef
 from gongkai.data.store.worker import Result, Task, _peak_mb, _reset_peak, _status_kb, topic_segmenter_once
 
@@ -130,9 +131,9 @@ def _limit_memory(mb: int) -> None:
 
 def parse_job(task: ParseTask) -> Parsed:
     """Load and parse one file under its memory limit; never raises for a bad input."""
-    from gongkai.data.loaders import LoadError, load
+    from gongkai.data.loaders import load
     from gongkai.data.loaders.quiet import configure
-    from gongkai.inference.pipeline import NotAReportError, parse_document
+    from gongkai.inference.pipeline import parse_document
 
     for k, v in task.env:
         os.environ[k] = v
@@ -152,16 +153,16 @@ def parse_job(task: ParseTask) -> Parsed:
         t1 = time.perf_counter()
         record = parse_document(doc, ocr=task.ocr, segmenter=segmenter)
         record.model_dump_json()  # the record must serialise: a failure here is this file's
-    except (LoadError, NotAReportError) as e:
-        return fail("load" if isinstance(e, LoadError) else "parse", _one_line(e))
+    except GongkaiError as e:  # a refusal in one plain sentence: not a report, or not readable
+        return fail("parse" if isinstance(e, NotAReportError) else "load", one_line(e))
     except MemoryError:
         return fail("memory", f"ran out of memory: the file needs more than the limit of {task.memory_mb} MB")
     except RecursionError:
         return fail("parse", "the document is nested too deeply to read")
     except OSError as e:
-        return fail("load", _one_line(e))
+        return fail("load", one_line(e))
     except Exception as e:  # a parser bug: reported for this file, the others go on
-        return fail("crash", f"internal error while parsing ({type(e).__name__}: {_one_line(e)})")
+        return fail("crash", f"internal error while parsing ({type(e).__name__}: {one_line(e)})")
     finally:
         _limit_memory(0)
     return Parsed(task.sha256, task.ref.path, True, format=record.source.format, pages=record.source.pages,
@@ -172,10 +173,6 @@ def parse_job(task: ParseTask) -> Parsed:
 def _warm_up() -> None:
     """Load the topic classifier when a worker starts (not on a file's time)."""
     topic_segmenter_once()
-
-
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split())[:300] or type(e).__name__
 
 
 _FORWARD_ENV = ("GONGKAI_WORKERS", "GONGKAI_OCR_THREADS", "GONGKAI_OCR_ENGINE", "GONGKAI_VERBOSE")
@@ -237,7 +234,6 @@ def parse_file_bounded(path: str | Path, *, limits: Limits = Limits(), **kwargs)
     ``parse_file`` does, and :class:`LimitExceeded` when the file is over a limit.
     """
     from gongkai.data.loaders import LoadError
-    from gongkai.inference.pipeline import NotAReportError
 
     out = next(parse_files([path], limits=limits, **kwargs))
     if out.ok:
@@ -249,7 +245,7 @@ def parse_file_bounded(path: str | Path, *, limits: Limits = Limits(), **kwargs)
     raise LimitExceeded(out.error or "the file could not be parsed")
 
 
-class LimitExceeded(RuntimeError):
+class LimitExceeded(GongkaiError, RuntimeError):
     """A file took longer or needed more memory than its limits (or killed its worker)."""
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gongkai import __version__
+from gongkai.data.errors import GongkaiError, one_line
 
 
 def _limits(args: argparse.Namespace):
@@ -140,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except GongkaiError as e:  # bad input or setup a subcommand did not word itself: one line, no traceback
+        print(f"gongkai: {one_line(e)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from gongkai.data.errors import NotAReportError
 from gongkai.data.loaders.base import Document
 from gongkai.data.loaders.ocr_confidence import apply_ocr_confidence
 from gongkai.data.normalize import normalize
@@ -20,10 +21,6 @@ from gongkai.inference.tables.grid import record_grids
 
 # segmenter(text, sections, table_regions) -> the narrative's segments
 Segmenter = Callable[[str, list[Section], list[tuple[int, int]]], list[Segment]]
-
-
-class NotAReportError(ValueError):
-    """The input was read but holds no disclosure report."""
 
 
 def parse_document(

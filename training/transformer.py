@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gongkai.data.errors import one_line
 from gongkai.models.features import clean
 from gongkai.models.labels import TOPIC_INDEX
 from gongkai.models.splitter import is_table_line
@@ -163,8 +164,7 @@ def check_base_model(path: str) -> str | None:
     try:
         _is_bert(path)
     except (OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"cannot load base model {path!r} from local files: {first}"
+        return f"cannot load base model {path!r} from local files: {one_line(exc, first_line=True)}"
     return None
 
 

@@ -13,8 +13,8 @@ from gongkai.data.analysis.labels import LEVELS
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from gongkai.data.analysis.export import export
     from gongkai.data.analysis.html import write_html
-    from gongkai.data.analysis.queries import AnalysisError, connection
-    from gongkai.data.store.writer import StoreError
+    from gongkai.data.analysis.queries import connection
+    from gongkai.data.errors import GongkaiError
 
     if not (args.html or args.csv or args.parquet):
         print("gongkai: analyze needs at least one of --html OUT.html, --csv DIR, --parquet DIR", file=sys.stderr)
@@ -37,7 +37,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             targets = {fmt: d for fmt, d in (("csv", args.csv), ("parquet", args.parquet)) if d}
             if targets:
                 outputs += export(con, targets, **keep)
-    except (StoreError, AnalysisError) as e:
+    except GongkaiError as e:
         print(f"gongkai: {e}", file=sys.stderr)
         return 2
     except OSError as e:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from gongkai.data.analysis.filters import Filters
 from gongkai.data.analysis.labels import PROCEEDINGS, REFUSAL_GROUPS, refusal_rows
+from gongkai.data.errors import GongkaiError
 from gongkai.data.store.schema import TABLES, YEAR_TABLES
 
 GROUP_COLUMNS = ("year", "admin_level", "province", "city", "county", "format", "template", "unit_key")
@@ -31,7 +32,7 @@ CATEGORY_SEGMENTS = """cat AS (
     GROUP BY ALL)"""
 
 
-class AnalysisError(RuntimeError):
+class AnalysisError(GongkaiError, RuntimeError):
     """The database cannot be analysed (not an ingested database); the message says why."""
 
 

@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from gongkai.data.errors import one_line
+
 from .base import Document, LoadError, TableGrid
 from .detect import HEAD_SIZE, detect_format
 from .source import read_source
@@ -68,11 +70,6 @@ def _backend(fmt: str) -> Callable[..., Document]:
     raise LoadError(f"unsupported format: {fmt}")
 
 
-def _one_line(e: BaseException) -> str:
-    text = " ".join(str(e).split())
-    return text[:200] or type(e).__name__
-
-
 def load(path: str | os.PathLike[str]) -> Document:
     """Read any supported file into a :class:`Document` with path, sha256 and format set.
 
@@ -90,7 +87,7 @@ def load(path: str | os.PathLike[str]) -> Document:
     except (LoadError, MemoryError):
         raise
     except Exception as e:  # a backend tripping over malformed input is the file's fault
-        raise LoadError(f"cannot read {p.name} as {fmt}: {_one_line(e)}") from e
+        raise LoadError(f"cannot read {p.name} as {fmt}: {one_line(e, 200)}") from e
     doc.path = str(p)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     # A backend may refine its format (a PDF backend reports "pdf-scanned"); keep that.

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gongkai.data.errors import GongkaiError
 
-class LoadError(Exception):
+
+class LoadError(GongkaiError):
     """The file cannot be read as a report. The message is one plain sentence for the user."""
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from gongkai.data.errors import GongkaiError
+
 DEFAULT_ENGINE = os.environ.get("GONGKAI_OCR_ENGINE", "ppocrv5")
 _REC_HEIGHT = 48
 _REC_MAX_WIDTH = 1600  # widest crop fed to the recogniser, in model pixels
@@ -62,7 +64,7 @@ _STRAY_DIGIT = re.compile(r"\d")
 
 
 
-class EngineUnavailable(RuntimeError):
+class EngineUnavailable(GongkaiError, RuntimeError):
     """The OCR models' package is not installed."""
 
 

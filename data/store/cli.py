@@ -8,9 +8,8 @@ import sys
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from gongkai.data.store.pool import EngineError
+    from gongkai.data.errors import GongkaiError
     from gongkai.data.store.run import IngestOptions, ingest
-    from gongkai.data.store.writer import StoreError
 
     opts = IngestOptions(
         workers=args.workers,
@@ -25,7 +24,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     )
     try:
         summary = ingest(args.paths, args.db, opts)
-    except (StoreError, EngineError) as e:
+    except GongkaiError as e:  # the database or the parsers cannot run: one sentence
         print(f"gongkai: {e}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as e:
@@ -41,13 +40,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from gongkai.data.errors import GongkaiError
     from gongkai.data.store.api import open_db
-    from gongkai.data.store.writer import StoreError
 
     try:
         with open_db(args.db) as db:
             paths = db.export(args.to, args.out)
-    except StoreError as e:
+    except GongkaiError as e:
         print(f"gongkai: {e}", file=sys.stderr)
         return 2
     for p in paths:

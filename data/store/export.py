@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from gongkai.data.errors import one_line
 from gongkai.data.form import TABLE_NAMES, cell_keys
 from gongkai.data.store.writer import StoreError
 
@@ -76,8 +77,7 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out_dir: str | os.PathLike[
         try:
             con.execute(f"COPY ({query}) TO '{_quote(path)}' {options}")
         except duckdb.Error as e:  # a full disk, a read-only folder
-            msg = str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__
-            raise StoreError(f"cannot write {path}: {msg}") from None
+            raise StoreError(f"cannot write {path}: {one_line(e, first_line=True)}") from None
         written.append(path)
     return written
 

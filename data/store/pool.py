@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
+from gongkai.data.errors import GongkaiError
 from gongkai.data.store.worker import (
     PRELOAD,
     Result,
@@ -40,7 +41,7 @@ MAX_FAILED_STARTS = 5  # in a row: the workers cannot start at all
 QUICK = 0.5  # seconds: a file this quick lets its worker hold one more in its queue
 
 
-class EngineError(RuntimeError):
+class EngineError(GongkaiError, RuntimeError):
     """The parsers cannot run at all (not one file's fault). The message is one plain sentence."""
 
 

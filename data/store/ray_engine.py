@@ -18,6 +18,7 @@ import signal
 import time
 from collections.abc import Iterable, Iterator
 
+from gongkai.data.errors import one_line
 from gongkai.data.store.pool import HEARTBEAT, Job
 from gongkai.data.store.walk import ReadError, read_input
 from gongkai.data.store.worker import Result, Task, failed, limit_memory, run_task, single_process_ocr
@@ -64,7 +65,7 @@ def _ray_failure(task: Task, e: Exception) -> Result:
         return failed(task, "memory", "Ray stopped the task because the node ran out of memory")
     if isinstance(e, (rex.WorkerCrashedError, rex.NodeDiedError)):
         return failed(task, "crash", "the Ray worker process died while reading this file")
-    return failed(task, "crash", f"the Ray task failed ({type(e).__name__}: {' '.join(str(e).split())[:200]})")
+    return failed(task, "crash", f"the Ray task failed ({type(e).__name__}: {one_line(e, 200)})")
 
 
 class RayEngine:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import duckdb
 
+from gongkai.data.errors import GongkaiError
+
 SCHEMA_VERSION = 1
 
 # The tables in dependency order, and the columns that differ between two runs over the same
@@ -144,7 +146,7 @@ CREATE TABLE IF NOT EXISTS shards_loaded (shard VARCHAR PRIMARY KEY);
 """
 
 
-class SchemaError(RuntimeError):
+class SchemaError(GongkaiError, RuntimeError):
     """The database was written by an incompatible version of gongkai."""
 
 

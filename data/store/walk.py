@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
+from gongkai.data.errors import GongkaiError
+
 SEP = "!"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # Markers of zip-based documents (Word, Excel, PowerPoint, OpenDocument): inputs, not archives.
@@ -57,7 +59,7 @@ class WalkResult:
     excluded: int = 0
 
 
-class ReadError(OSError):
+class ReadError(GongkaiError, OSError):
     """An input could not be read; the message is one plain sentence."""
 
 

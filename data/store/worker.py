@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from gongkai.data.errors import GongkaiError, NotAReportError, one_line
 from gongkai.data.loaders import LoadError, load
 from gongkai.data.loaders.detect import HEAD_SIZE, detect_format
 from gongkai.data.store.rows import RecordRows, record_rows
@@ -75,10 +76,6 @@ def _without_path(message: str, local: str, task: Task) -> str:
     return message.replace(local, own_name(task.ref))
 
 
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split())[:300] or type(e).__name__
-
-
 @contextlib.contextmanager
 def _local_file(task: Task) -> Iterator[str]:
     """A path the loader can read: the file itself, or a temporary copy of a member/shipped bytes.
@@ -130,7 +127,7 @@ def topic_segmenter_once():
 
 
 def _parse(task: Task, local: str) -> Result:
-    from gongkai.inference.pipeline import NotAReportError, parse_document
+    from gongkai.inference.pipeline import parse_document
 
     t0 = time.perf_counter()
     try:
@@ -144,15 +141,17 @@ def _parse(task: Task, local: str) -> Result:
     except LoadError as e:
         if not os.path.exists(local):  # not the content's fault: the next run tries again
             return failed(task, "read", "the file disappeared while it was being read")
-        return failed(task, "load", _without_path(_one_line(e), local, task), _sniff(local))
+        return failed(task, "load", _without_path(one_line(e), local, task), _sniff(local))
     except NotAReportError as e:
-        return failed(task, "parse", f"not a report: {_one_line(e)}", _sniff(local))
+        return failed(task, "parse", f"not a report: {one_line(e)}", _sniff(local))
+    except GongkaiError as e:  # the rest of the family (a missing OCR package): its own sentence, not a bug
+        return failed(task, "parse", one_line(e), _sniff(local))
     except MemoryError:
         return failed(task, "memory", "ran out of memory while reading this file (the per-file memory limit)")
     except RecursionError:
         return failed(task, "parse", "the document is nested too deeply to read")
     except Exception as e:  # a parser bug on one file must not stop the run
-        return failed(task, "parse", f"internal error while parsing ({type(e).__name__}: {_one_line(e)})")
+        return failed(task, "parse", f"internal error while parsing ({type(e).__name__}: {one_line(e)})")
     t2 = time.perf_counter()
     return Result(
         task.sha256,

@@ -16,17 +16,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from gongkai.data.errors import GongkaiError, one_line
 from gongkai.data.store.batch import Batch, FailureInfo
 from gongkai.data.store.schema import SchemaError, create_schema
 
 
-class StoreError(RuntimeError):
+class StoreError(GongkaiError, RuntimeError):
     """The database cannot be opened or written. The message is one plain sentence."""
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    return text[0][:300] if text else type(e).__name__
 
 
 def connect(db_path: str | os.PathLike[str], *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -39,7 +35,7 @@ def connect(db_path: str | os.PathLike[str], *, read_only: bool = False) -> duck
             path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path), read_only=read_only)
     except (OSError, duckdb.Error) as e:
-        msg = _first_line(e)
+        msg = one_line(e, first_line=True)
         if "lock" in msg.lower():
             raise StoreError(f"the database {path} is in use by another process ({msg})") from None
         raise StoreError(f"cannot open the database {path}: {msg}") from None
@@ -71,7 +67,7 @@ class Writer:
             raise StoreError(str(e)) from None
         except duckdb.Error as e:
             self.con.close()
-            raise StoreError(f"cannot write the database {self.path}: {_first_line(e)}") from None
+            raise StoreError(f"cannot write the database {self.path}: {one_line(e, first_line=True)}") from None
 
     def close(self) -> None:
         with contextlib.suppress(duckdb.Error):
@@ -120,7 +116,7 @@ class Writer:
                 raise
         except duckdb.Error as e:
             raise StoreError(
-                f"cannot write the database {self.path}: {_first_line(e)}; "
+                f"cannot write the database {self.path}: {one_line(e, first_line=True)}; "
                 "the inputs of this step were not stored and will be done by the next run"
             ) from None
 

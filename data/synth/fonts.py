@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from gongkai.data.errors import GongkaiError
+
 FONT_PACKAGE = "fonts-wqy-zenhei"
 
 # File names in order of preference; each has TrueType outlines and simplified-Chinese glyphs.
@@ -31,7 +33,7 @@ FONT_DIRS = (
 )
 
 
-class FontNotFoundError(RuntimeError):
+class FontNotFoundError(GongkaiError, RuntimeError):
     """No usable CJK TrueType font is installed."""
 
 

@@ -17,8 +17,7 @@ def _load(key: str, db: Any) -> dict[str, Any]:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from gongkai.data.loaders.base import LoadError
-    from gongkai.inference.pipeline import NotAReportError
+    from gongkai.data.errors import GongkaiError
     from gongkai.inference.yoy import compare_records
 
     db = None
@@ -28,7 +27,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
             db = open_db(args.db)
         old, new = _load(args.old, db), _load(args.new, db)
-    except (LoadError, NotAReportError, OSError, KeyError, LookupError) as exc:
+    except (GongkaiError, OSError, LookupError) as exc:  # LookupError: a key not in the database
         print(f"gongkai compare: {exc}", file=sys.stderr)
         return 2
     finally:
