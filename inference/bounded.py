@@ -20,7 +20,15 @@ from typing import Any
 
 from gongkai.data.errors import GongkaiError, NotAReportError, one_line
 from gongkai.data.store.walk import InputRef
-from gongkai.data.store.worker import Result, Task, _peak_mb, _reset_peak, _status_kb, topic_segmenter_once
+from gongkai.data.store.worker import (
+    Result,
+    Stage,
+    Task,
+    _peak_mb,
+    _reset_peak,
+    _status_kb,
+    topic_segmenter_once,
+)
 
 # What a parse worker imports before it says it is ready (not ingest's pyarrow/pandas).
 PRELOAD = (
@@ -106,7 +114,7 @@ class Outcome:
     path: str
     record: Any = None
     error: str | None = None
-    stage: str | None = None
+    stage: Stage | None = None
     seconds: float = 0.0
     peak_rss_mb: float | None = None
     index: int = 0
@@ -141,7 +149,7 @@ def parse_job(task: ParseTask) -> Parsed:
     _reset_peak()
     path = task.ref.fs_path
 
-    def fail(stage: str, error: str) -> Parsed:
+    def fail(stage: Stage, error: str) -> Parsed:
         return Parsed(task.sha256, task.ref.path, False, stage=stage, error=error, peak_rss_mb=_peak_mb(),
                       parse_seconds=time.perf_counter() - t0)
 

@@ -70,7 +70,7 @@ def parse_document(
         source=Source(
             path=doc.path,
             sha256=doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
-            format=doc.format,  # type: ignore[arg-type]
+            format=doc.format,
             pages=doc.pages,
             encoding=doc.encoding,
         ),

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from gongkai.models.features import SentenceContext, clean, contexts
 from gongkai.models.labels import CATEGORY_TOPICS, TOPIC_INDEX
 from gongkai.models.splitter import Sentence
-from gongkai.training.documents import LabelledDoc, sentence_targets
+from gongkai.training.documents import LabelledDoc, Source, sentence_targets
 
 
 @dataclass
 class DocExamples:
     name: str
-    source: str  # synth / real / weak
+    source: Source
     text: str
     sentences: list[Sentence]  # all units, tables included
     contexts: list[SentenceContext]  # text units only

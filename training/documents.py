@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Literal
 
 # A topic span is the evaluation's span: training labels and scoring share one shape.
 from gongkai.evaluation.metrics import Span as LabelledSpan
 from gongkai.models.splitter import Sentence, is_table_line, split_sentences
+
+Source = Literal["synth", "real", "weak"]  # generated, labelled by hand, or weakly labelled
 
 
 @dataclass
@@ -23,7 +26,7 @@ class LabelledDoc:
     name: str
     text: str
     spans: list[LabelledSpan]
-    source: str  # "synth", "real" or "weak"
+    source: Source
     meta: dict = field(default_factory=dict)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gongkai.data.errors import GongkaiError
+from gongkai.data.record import SourceFormat
 
 
 class LoadError(GongkaiError):
@@ -117,7 +118,7 @@ class Document:
     """
 
     text: str
-    format: str
+    format: SourceFormat
     path: str = ""
     sha256: str = ""
     encoding: str | None = None

@@ -11,6 +11,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from gongkai.data.record import SourceFormat
+
 from .base import LoadError
 from .charset import sniff_bom, sniff_utf16
 
@@ -79,7 +81,7 @@ def _office_zip_kind(names: set[str]) -> str:
     return "a zip archive"
 
 
-def detect_format(path: str | os.PathLike[str] | None, head_bytes: bytes) -> str:
+def detect_format(path: str | os.PathLike[str] | None, head_bytes: bytes) -> SourceFormat:
     """Return "txt", "md", "html", "docx", "pdf" or "image" for a file, judged by content.
 
     ``head_bytes`` is the start of the file (a few KB); ``path`` gives the extension and lets a

@@ -14,14 +14,14 @@ import pyarrow as pa
 
 from gongkai.data.store.rows import SCHEMAS, failed_report
 from gongkai.data.store.walk import InputRef
-from gongkai.data.store.worker import Result
+from gongkai.data.store.worker import Result, Stage
 
 
 @dataclass(frozen=True)
 class FailureInfo:
     """Why a content failed, copied to every path it is found under."""
 
-    stage: str
+    stage: Stage
     error: str
     format: str | None = None
 
@@ -101,7 +101,7 @@ class BatchBuilder:
         """A path whose content is already stored (a duplicate, or a renamed/touched file)."""
         self._file(ref, sha, "failed" if failure else "parsed", failure)
 
-    def add_unreadable(self, ref: InputRef, stage: str, error: str) -> None:
+    def add_unreadable(self, ref: InputRef, stage: Stage, error: str) -> None:
         """A path with no content to store: unlistable, vanished, not a regular file."""
         self._file(ref, None, "failed", FailureInfo(stage, error))
 

@@ -26,6 +26,7 @@ from gongkai.data.errors import GongkaiError
 from gongkai.data.store.worker import (
     PRELOAD,
     Result,
+    Stage,
     Task,
     die_with_parent,
     failed,
@@ -137,7 +138,7 @@ class WorkerPool:
         fresh = self._spawn()
         slot.proc, slot.conn, slot.tasks, slot.ready = fresh.proc, fresh.conn, deque(), False
 
-    def _fail_first(self, slot: _Slot, stage: str, error: str) -> Result:
+    def _fail_first(self, slot: _Slot, stage: Stage, error: str) -> Result:
         """The file being read failed with the worker: the ones queued behind go to another."""
         result = failed(slot.tasks.popleft(), stage, error)
         self.backlog.extend(reversed(slot.tasks))

@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from gongkai.data.store import crossyear, shards, yearcompare
 from gongkai.data.store.background import BackgroundSink
@@ -19,13 +20,15 @@ from gongkai.data.store.walk import InputRef, ReadError, WalkResult, hash_input,
 from gongkai.data.store.worker import Result, Task
 from gongkai.data.store.writer import KnownState, Writer
 
+Engine = Literal["local", "ray"]  # local worker processes, or Ray tasks
+
 
 @dataclass
 class IngestOptions:
     """How to run an ingest (the ``gongkai ingest`` options)."""
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
-    engine: str = "local"  # local | ray
+    engine: Engine = "local"
     address: str | None = None  # Ray cluster address; None starts a local Ray
     timeout: float = 300.0  # seconds per file
     max_memory_mb: int = 4096  # growth per worker while reading one file; 0: no limit

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from gongkai.data.errors import GongkaiError, NotAReportError, one_line
 from gongkai.data.loaders import LoadError, load
@@ -37,6 +38,11 @@ PRELOAD = (
 )
 
 
+# Where an input failed, as stored in the failures table: walk / read (the bytes), load (the format),
+# parse (no report, a parser bug), timeout / memory (over a limit), crash (the worker died).
+Stage = Literal["walk", "read", "load", "parse", "timeout", "memory", "crash"]
+
+
 @dataclass(frozen=True)
 class Task:
     """One distinct content to parse, found at ``ref`` (``data``: its bytes, when shipped)."""
@@ -56,14 +62,14 @@ class Result:
     format: str | None = None
     pages: int | None = None
     rows: RecordRows | None = None
-    stage: str | None = None  # read load parse timeout memory crash
+    stage: Stage | None = None
     error: str | None = None
     load_seconds: float = 0.0
     parse_seconds: float = 0.0
     peak_rss_mb: float | None = None
 
 
-def failed(task: Task, stage: str, error: str, fmt: str | None = None) -> Result:
+def failed(task: Task, stage: Stage, error: str, fmt: str | None = None) -> Result:
     return Result(task.sha256, task.ref.path, False, format=fmt, stage=stage, error=error)
 
 

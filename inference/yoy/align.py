@@ -13,6 +13,7 @@ import difflib
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from gongkai.inference.yoy.paragraphs import Para
 
@@ -22,7 +23,7 @@ PIECE = 0.7  # containment from which an unmatched paragraph is a piece of a spl
 
 @dataclass
 class Entry:
-    kind: str  # unchanged | changed | added | removed
+    kind: Literal["unchanged", "changed", "added", "removed"]
     old: int | None
     new: int | None
     similarity: float

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from gongkai.data.form import (
     ACTIVE_COL_LABELS,
@@ -33,7 +33,7 @@ class Relation:
     cells: tuple[str, ...]
     expected: float | None
     actual: float | None
-    result: str  # holds | differs | not checked
+    result: Literal["holds", "differs", "not checked"]
 
 
 def flatten(tables: dict[str, Any], prefix: str = "") -> dict[str, float | None]:
