@@ -11,7 +11,10 @@ __all__ = ["GongkaiError", "NotAReportError", "__version__", "load_pipeline", "o
 
 
 def parse_file(path, **kwargs):
-    """Parse one report file into a :class:`gongkai.data.record.Record`."""
+    """Parse one report file into a :class:`gongkai.data.record.Record`, as ``gongkai parse`` does.
+
+    Segments from the topic classifier (``topics=False``: from the report's headings, as ``--no-topics``).
+    """
     from gongkai.inference.pipeline import parse_file as _parse_file
 
     return _parse_file(path, **kwargs)

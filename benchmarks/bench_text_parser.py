@@ -59,7 +59,7 @@ def bench_seeds() -> None:
         return
     cmps = []
     for gp in sorted((GOLD / "seeds").glob("*.json")):
-        cmp, line = _score_line(gp.stem, parse_file(seeds / f"{gp.stem}.txt"), Gold.read(gp))
+        cmp, line = _score_line(gp.stem, parse_file(seeds / f"{gp.stem}.txt", topics=False), Gold.read(gp))
         cmps.append(cmp)
         print(line)
     _total("seeds", cmps)
@@ -73,7 +73,7 @@ def bench_real_pages() -> None:
     cmps = []
     for gp in sorted(real.glob("*.gold.json")):
         src = next(p for p in real.glob(gp.name.replace(".gold.json", ".*")) if not p.name.endswith(".gold.json"))
-        rec = parse_file(src)
+        rec = parse_file(src, topics=False)
         cmp, line = _score_line(src.name, rec, Gold.read(gp))
         cmps.append(cmp)
         print(line)
@@ -93,7 +93,7 @@ def bench_real_text() -> None:
     cmps = []
     golds = {gp.stem: gp for gp in (GOLD / "real-text").glob("*.json")}
     for path in sorted(folder.glob("*.txt")):
-        rec = parse_file(path)
+        rec = parse_file(path, topics=False)
         if path.stem in golds:
             cmp, line = _score_line(path.name, rec, Gold.read(golds[path.stem]))
             cmps.append(cmp)
@@ -119,7 +119,7 @@ def bench_generated(n: int, seed: int, out: Path, formats: tuple[str, ...] = ("t
         gold = Gold.read(p.with_name(p.name.rsplit(".", 1)[0] + ".gold.json"))
         key = f"{gold.format}/{gold.layout}/{gold.template}"
         try:
-            rec = parse_file(p)
+            rec = parse_file(p, topics=False)  # cells only: the segments do not touch them
         except Exception:
             crashes += 1
             traceback.print_exc(limit=2)
@@ -231,7 +231,7 @@ def bench_speed(reports: list[Path], seconds: float = 8.0) -> None:
           f"p95 {1000 * sorted(times)[int(0.95 * len(times))]:.2f} ms")
     t0 = time.perf_counter()
     for p in txt:
-        parse_file(p)
+        parse_file(p, topics=False)  # the table parser's speed (the classifier's: bench_topics.py)
     dt = time.perf_counter() - t0
     print(f"speed incl. reading and decoding files: {len(txt) / dt:.0f} reports/s")
 

@@ -22,8 +22,6 @@ from pathlib import Path
 
 from gongkai.models.labels import TOPICS
 
-TARGETS = {"macro_f1": 0.90, "problems": 0.93, "improvements": 0.93, "pk": 0.10, "category_micro_f1": 0.85}
-
 
 def _f(v) -> str:
     return "   —  " if v is None else f"{v:6.3f}"

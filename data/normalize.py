@@ -21,9 +21,7 @@ for _cp in range(0xFF01, 0xFF5F):
     if _ch not in _KEEP_FULLWIDTH:
         _TRANS[_cp] = chr(_cp - 0xFEE0)
 _TRANS.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " "})
-_ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD}
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
 
 
 _DELETE = re.compile(rf"[\u200b\u200c\u200d\ufeff\u00ad]|\r(?=\n)|(?<=[{_CJK}]) +(?=[{_CJK}])")

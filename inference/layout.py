@@ -37,7 +37,6 @@ _GLUED = re.compile(r"\d[\u3400-\u9fff(“]|[\u3400-\u9fff)”]\d")
 _RUN = re.compile(r"\d+(?:\.\d+)?")
 _ENUM_AFTER = re.compile(r"[.、](?=[\u3400-\u9fff“(]|$)")
 _WORD_SUFFIX = re.compile(r"[年月日号条项部期届次批季度件个人家篇万%]")
-_MULTI_SPACE = re.compile(r" {2,}")
 
 
 @dataclass

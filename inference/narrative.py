@@ -1,7 +1,8 @@
 """Narrative: figures the prose states (relation 6) and heading-based topic segments.
 
-The heading-based segmenter is the fallback used until (and wherever) the fine-tuned topic
-classifier is not loaded: it trusts the report's own sub-headings.
+The heading-based segmenter is used wherever the topic classifier is not (``--no-topics``,
+``topics=False``, :func:`parse_text` without a ``segmenter``, no model files): it trusts the
+report's own sub-headings.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ _RECEIVED = re.compile(
 )
 _NO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理|接收)[^。；\n]{0,20}?申请")
 _FEE = re.compile(r"收(?:取)?[^。；\n]{0,10}?费用?\s*(\d+(?:\.\d+)?)\s*万元")
-_NO_FEE = re.compile(r"(?:未|没有|无|不)(?:收取|收费|产生)[^。；\n]{0,12}?(?:费|收费)|未收费|零收费")
 
 _SUBHEADINGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"主动公开"), "proactive_disclosure"),

@@ -29,8 +29,9 @@ def parse_document(
     """Turn a loaded :class:`Document` into the checked record.
 
     ``ocr`` enables digit-level repair; by default it follows ``doc.from_ocr``.
-    ``segmenter(text, sections, table_regions)`` gives the narrative segments; default: the report's own
-    headings (fast). ``gongkai.models.topic_segmenter()`` is the classifier (opt-in: it costs time).
+    ``segmenter(text, sections, table_regions)`` gives the narrative segments; default here: the report's
+    own headings. ``gongkai.models.topic_segmenter()`` is the topic classifier, which :func:`parse_file`
+    and ``gongkai parse`` use unless told otherwise (``topics=False``, ``--no-topics``).
     With ``require_report`` a text with no sign of a disclosure report raises
     :class:`NotAReportError` instead of returning an empty record.
     """
@@ -112,8 +113,16 @@ def _doubtful_repairs(issues: list[Issue], hinted: set[str]) -> list[Issue]:
     return out
 
 
-def parse_file(path: str | Path, **kwargs) -> Record:
-    """Load any supported file and parse it. Raises LoadError / NotAReportError on bad input."""
+def parse_file(path: str | Path, *, topics: bool = True, **kwargs) -> Record:
+    """Load any supported file and parse it, as ``gongkai parse`` does. Raises LoadError / NotAReportError on bad input.
+
+    The segments come from the shipped topic classifier, as on the command line; ``topics=False``
+    (``--no-topics``) takes them from the report's own headings, and a ``segmenter=`` given wins.
+    """
     from gongkai.data.loaders import load
 
+    if topics and "segmenter" not in kwargs:
+        from gongkai.models import topic_segmenter
+
+        kwargs["segmenter"] = topic_segmenter()
     return parse_document(load(Path(path)), **kwargs)

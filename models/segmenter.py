@@ -1,7 +1,7 @@
 """Sentence topics → Viterbi path → segments with categories: the model-independent core.
 
 :class:`TopicSegmenter` holds an *emitter* (anything that turns sentence contexts into topic
-probabilities: the linear baseline or the fine-tuned transformer), the decoder's transition
+probabilities: the linear baseline, which is shipped, or the fine-tuned transformer), the decoder's transition
 table and the category model. ``analyse`` takes texts and returns, per text, every sentence's
 topic/score/categories and the contiguous segments of the record contract.
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from gongkai.data.record import Segment
 from gongkai.models.features import SentenceContext, clean, contexts
-from gongkai.models.labels import CATEGORIES, CATEGORY_TOPICS, TOPICS
+from gongkai.models.labels import CATEGORY_TOPICS, TOPICS
 from gongkai.models.lexicon import lexicon_features
 from gongkai.models.linear import LinearModel, sigmoid
 from gongkai.models.splitter import Sentence, split_sentences
@@ -143,7 +143,3 @@ class TopicSegmenter:
             for i, sc in zip(g, scores, strict=True):
                 sentences.append(SentenceTopic(units[i].start, units[i].end, t, round(sc, 4), list(c)))
         return TopicResult(sentences, segments)
-
-
-def category_keys() -> tuple[str, ...]:
-    return CATEGORIES

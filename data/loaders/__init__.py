@@ -1,7 +1,7 @@
 """Input backends: one module per format, all producing the one :class:`Document` model.
 
 :func:`load` is the entry point: it checks the file, detects the format by content and
-dispatches to ``text``, ``html``, ``docx`` (and ``pdf``/``image`` once those exist). Whatever
+dispatches to ``text``, ``html``, ``docx``, ``pdf`` or ``image``. Whatever
 goes wrong on a malformed file reaches the caller as a one-line :class:`LoadError`.
 """
 

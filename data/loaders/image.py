@@ -79,13 +79,6 @@ def decode_frame(img: Image.Image, k: int) -> np.ndarray:
             raise LoadError(f"the image is corrupted or truncated: {e}") from None
 
 
-def read_frames(src: str | os.PathLike[str] | bytes) -> list[np.ndarray]:
-    """Every frame of the image as a grey array (all in memory: for small images and tests)."""
-    n = check_frames(src)
-    with _open(src) as img:
-        return [decode_frame(img, k) for k in range(n)]
-
-
 def load_image(src: str | os.PathLike[str] | bytes, *, workers: int | None = None) -> Document:
     """OCR an image file (each frame one page) into a :class:`Document` of format ``image``.
 

@@ -93,14 +93,6 @@ def _frame_task(index: int) -> tuple[int, list[Block], float]:
     return index, blocks, eng.seconds - before
 
 
-def _image_task(item: tuple[int, np.ndarray]) -> tuple[int, list[Block], float]:
-    index, gray = item
-    eng = _engine()
-    before = eng.seconds
-    blocks = read_page(gray, eng)
-    return index, blocks, eng.seconds - before
-
-
 # -- caller side -------------------------------------------------------------------------
 def _run(task: Callable, items: Sequence, workers: int | None, init_args: tuple) -> dict[int, list[Block]]:
     from tqdm import tqdm
@@ -152,10 +144,3 @@ def ocr_image_frames(src: str | bytes, n_frames: int, *, workers: int | None = N
     """Blocks of each frame of an image file, decoded where it is OCR'd (one frame in memory per worker)."""
     out = _run(_frame_task, list(range(n_frames)), workers, (src, DEFAULT_DPI, engine or ocr_engine.DEFAULT_ENGINE))
     return [out[i] for i in range(n_frames)]
-
-
-def ocr_images(images: Sequence[np.ndarray], *, workers: int | None = None,
-               engine: str | None = None) -> list[list[Block]]:
-    """Blocks of each grey page image, in order."""
-    out = _run(_image_task, list(enumerate(images)), workers, (None, DEFAULT_DPI, engine or ocr_engine.DEFAULT_ENGINE))
-    return [out[i] for i in range(len(images))]

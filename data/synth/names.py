@@ -149,11 +149,3 @@ LOCAL_DEPTS = (
     "退役军人事务局", "医疗保障局", "审计局", "发展和改革委员会", "工业和信息化局", "公安局",
 )
 # fmt: on
-
-
-def short_place(name: str) -> str:
-    """``新华路街道`` → ``新华路``; ``城关镇`` → ``城关``; ``江宁区`` → ``江宁``."""
-    for suffix in ("街道办事处", "人民政府", "街道", "自治区", "镇", "乡", "区", "县", "市", "省"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name

@@ -199,10 +199,6 @@ IMPROVEMENT_CLOSINGS = (
     "{ref}将以更加务实的作风推动政务公开工作再上新台阶。",
     "切实把政府信息公开工作做细做实，更好地服务群众。",
 )
-GENERIC_PROBLEMS = (
-    "工作中仍存在一些不足",
-    "与上级要求相比还有一定差距",
-)
 
 # Problem clauses per category (no ordinal, no final punctuation).
 PROBLEMS: dict[str, tuple[str, ...]] = {
