@@ -30,3 +30,16 @@ def parse_rejects(capsys):
         assert len(lines) == 1 and path.name in lines[0] and "internal error" not in lines[0], err
 
     return check
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden snapshots under tests/golden/ from this code (then review the diff)")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """True when the golden snapshots are to be rewritten (``--update-golden`` or GONGKAI_UPDATE_GOLDEN=1)."""
+    import os
+
+    return bool(request.config.getoption("--update-golden")) or os.environ.get("GONGKAI_UPDATE_GOLDEN") == "1"
