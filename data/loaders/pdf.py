@@ -23,13 +23,13 @@ from .pdf_text import PageText, assess, display_transform, read_page
 from .ruled import fill_cells
 from .table_join import join_continued
 
-Source = str | bytes
+PdfInput = str | bytes  # a path or the file's bytes, as pdfium opens them
 _CHUNK = 40  # pages read (glyphs held in memory) at a time
 _MIN_RULE_PATHS = 6  # path segments: fewer cannot rule a table of two rows and two columns
 _MARGIN = 0.1  # page numbers are dropped only in the top/bottom tenth of the page
 
 
-def open_pdf(src: Source) -> pdfium.PdfDocument:
+def open_pdf(src: PdfInput) -> pdfium.PdfDocument:
     """Open a PDF or raise :class:`LoadError` saying plainly why it cannot be read."""
     try:
         pdf = pdfium.PdfDocument(src)
@@ -80,7 +80,7 @@ def _progress(total: int, desc: str):
 
 def load_pdf(src: str | os.PathLike[str] | bytes, *, workers: int | None = None, dpi: int = 200) -> Document:
     """Read a PDF into a :class:`Document` (format ``pdf``, or ``pdf-scanned`` if any page was OCR'd)."""
-    source: Source = src if isinstance(src, bytes) else str(Path(src))
+    source: PdfInput = src if isinstance(src, bytes) else str(Path(src))
     pdf = open_pdf(source)
     n_pages = len(pdf)
     title = (pdf.get_metadata_dict().get("Title") or "").strip() or None

@@ -13,7 +13,8 @@ import duckdb
 
 from gongkai.data.errors import GongkaiError
 
-SCHEMA_VERSION = 1
+# The layout of the database (tables and columns), not the record's schema_version (data.record).
+STORE_SCHEMA_VERSION = 1
 
 # The tables in dependency order, and the columns that differ between two runs over the same
 # inputs (timings, clocks): comparisons of databases ignore them.
@@ -155,9 +156,9 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
     row = con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
     if row is None:
-        con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-    elif int(row[0]) != SCHEMA_VERSION:
-        raise SchemaError(f"the database has store schema version {row[0]}, this gongkai writes {SCHEMA_VERSION}")
+        con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [str(STORE_SCHEMA_VERSION)])
+    elif int(row[0]) != STORE_SCHEMA_VERSION:
+        raise SchemaError(f"the database has store schema version {row[0]}, this gongkai writes {STORE_SCHEMA_VERSION}")
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
