@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from gongkai.data.record import Record
+from gongkai.data.record import Record, TableValues
 from gongkai.data.store.units import unit_of
 
 CELLS = pa.schema(
@@ -115,31 +115,20 @@ class RecordRows:
     issues: dict[str, list]  # ... of ISSUES
 
 
-def _leaves(node: dict[str, Any], prefix: tuple[str, ...]):
-    """``(row_key, column, value)`` of a nested table dict; a row is a dict of plain values."""
-    for key, value in node.items():
-        if isinstance(value, dict):
-            if value and not any(isinstance(v, dict) for v in value.values()):
-                row = ".".join((*prefix, key))
-                for col, v in value.items():
-                    yield row, col, v
-            else:
-                yield from _leaves(value, (*prefix, key))
-
-
 def record_rows(record: Record, sha: str) -> RecordRows:
     """The rows of ``record``, whose input has content hash ``sha``."""
     repaired = {c for i in record.issues if i.code.endswith(".repaired") for c in i.cells}
     cells: dict[str, list] = {name: [] for name in CELLS.names}
-    for table, tdict in record.tables.items():
-        if not isinstance(tdict, dict):
-            continue
-        for row, col, value in _leaves(tdict, ()):
-            cells["table_key"].append(table)
-            cells["row_key"].append(row)
-            cells["column_key"].append(col)
-            cells["value"].append(None if value is None else float(value))
-            cells["repaired"].append(f"{table}.{row}.{col}" in repaired)
+    tv = TableValues.from_nested(record.tables, record.template)  # the cells as the form lays them out
+    for key in tv.all_keys():
+        table, rest = key.split(".", 1)
+        row, col = rest.rsplit(".", 1)
+        value = tv.values[key]
+        cells["table_key"].append(table)
+        cells["row_key"].append(row)
+        cells["column_key"].append(col)
+        cells["value"].append(None if value is None else float(value))
+        cells["repaired"].append(key in repaired)
     cells["report"] = [sha] * len(cells["table_key"])
 
     segs = record.segments
