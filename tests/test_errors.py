@@ -64,3 +64,30 @@ def test_the_command_line_words_a_stray_family_error_in_one_line(monkeypatch, ca
     assert cli.main(["samples"]) == 2
     err = capsys.readouterr().err
     assert err == "gongkai: the database was written by another version see the README\n"
+
+
+def test_the_ingest_worker_records_a_family_error_as_its_sentence(monkeypatch):
+    import hashlib
+    from importlib.resources import files
+    from pathlib import Path
+
+    import gongkai.inference.pipeline as pipeline
+    from gongkai.data.store.walk import InputRef
+    from gongkai.data.store.worker import Task, run_task
+
+    path = Path(str(files("gongkai.data.samples"))) / "sample_0_tab.txt"
+    task = Task(hashlib.sha256(path.read_bytes()).hexdigest(), InputRef(path=str(path), fs_path=str(path)))
+
+    def unavailable(*_args, **_kwargs):
+        raise EngineUnavailable("the OCR model package 'x' is not installed")
+
+    monkeypatch.setattr(pipeline, "parse_document", unavailable)
+    r = run_task(task)
+    assert not r.ok and r.stage == "parse" and r.error == "the OCR model package 'x' is not installed"
+
+    def bug(*_args, **_kwargs):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(pipeline, "parse_document", bug)
+    r = run_task(task)
+    assert r.stage == "parse" and r.error.startswith("internal error while parsing (KeyError")

@@ -150,7 +150,7 @@ def _parse(task: Task, local: str) -> Result:
         return failed(task, "load", _without_path(one_line(e), local, task), _sniff(local))
     except NotAReportError as e:
         return failed(task, "parse", f"not a report: {one_line(e)}", _sniff(local))
-    except GongkaiError as e:  # the rest of the family (a missing OCR package): its own sentence, not a bug
+    except GongkaiError as e:  # the rest of the family says what is wrong in its own words: not a parser bug
         return failed(task, "parse", one_line(e), _sniff(local))
     except MemoryError:
         return failed(task, "memory", "ran out of memory while reading this file (the per-file memory limit)")
