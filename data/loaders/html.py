@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from lxml import etree
 
@@ -220,19 +221,20 @@ def _weights(root: etree._Element) -> dict[etree._Element, int]:
 _TABLE_WORDS = re.compile(r"公开|申请|行政|复议|诉讼|许可|处罚|规范性文件")
 
 
-def _report_tables(tag: etree._Element) -> int:
+def _report_tables(tag: etree._Element) -> list[etree._Element]:
     """Data tables under ``tag`` that look like the report's (not calendars or widgets)."""
-    return sum(
-        1
+    return [
+        t
         for t in _tables_in(tag)
         if not _is_layout_table(t) and len(_rows(t)) >= 2 and _TABLE_WORDS.search(_text(t))
-    )
+    ]
 
 
 def find_article(root: etree._Element, weights: dict[etree._Element, int]) -> etree._Element:
     """The smallest element holding most of the page's non-link Chinese text and all report tables."""
     total = weights.get(root, 0)
-    tables = _report_tables(root)
+    report = _report_tables(root)  # judged once: the tree does not change while descending
+    tables = len(report)
     cur = root
     while True:
         children = _tags(cur)
@@ -241,7 +243,7 @@ def find_article(root: etree._Element, weights: dict[etree._Element, int]) -> et
             return cur
         if best.tag == "table" and not _is_layout_table(best):
             return cur  # a data table is read whole, never entered
-        if tables and _report_tables(best) < tables:
+        if tables and sum(1 for t in report if any(a is best for a in t.iterancestors())) < tables:
             return cur
         cur = best
 
@@ -256,9 +258,20 @@ def _attr_text(tag: etree._Element) -> str:
 def _is_chrome(tag: etree._Element) -> bool:
     if tag.tag in _CHROME_TAGS:
         return True
-    if tag.get("hidden") is not None or _HIDDEN_STYLE.search(tag.get("style") or ""):
+    if tag.get("hidden") is not None or _hidden_style(tag.get("style") or ""):
         return True
-    words = re.findall(r"[a-z]+", _CAMEL.sub(" ", _attr_text(tag)).lower())
+    return _chrome_attrs(tag.get("class") or "", tag.get("id") or "")
+
+
+@lru_cache(maxsize=4096)  # pages repeat a few class/style values on every element
+def _hidden_style(style: str) -> bool:
+    return bool(_HIDDEN_STYLE.search(style))
+
+
+@lru_cache(maxsize=4096)
+def _chrome_attrs(cls: str, id_: str) -> bool:
+    text = " ".join(_WORD.findall(cls)) + " " + id_
+    words = re.findall(r"[a-z]+", _CAMEL.sub(" ", text).lower())
     return any(_CHROME_WORD.fullmatch(w) for w in words)
 
 
