@@ -166,7 +166,12 @@ def _prune(root: etree._Element, drop: Callable[[etree._Element], bool]) -> None
 
 
 def _drop_junk(root: etree._Element) -> None:
-    _prune(root, lambda n: not isinstance(n.tag, str) or n.tag in _JUNK_TAGS)
+    """Remove code, media, form controls, comments and processing instructions under ``root``."""
+    # Found by lxml's own iterator; one inside an already removed element is removed from the
+    # detached subtree, which leaves the page as a walk that skips removed elements would.
+    for el in list(root.iter(*_JUNK_TAGS, etree.Comment, etree.PI, etree.Entity)):
+        if el is not root:
+            _remove(el)
 
 
 def _text(el: etree._Element, strip: bool = False, sep: str = "") -> str:
