@@ -43,7 +43,7 @@ def main() -> int:
         print(f"wrote {len(lines)} records to {a.snapshot}")
         return 0
     want = a.snapshot.read_text(encoding="utf-8").splitlines()
-    diff = [json.loads(w)["file"] + "/" + json.loads(w)["segmenter"] for w, g in zip(want, lines) if w != g]
+    diff = [json.loads(w)["file"] + "/" + json.loads(w)["segmenter"] for w, g in zip(want, lines, strict=False) if w != g]
     if len(want) != len(lines):
         diff.append(f"count {len(lines)} != {len(want)}")
     print(f"{len(lines) - len(diff)}/{len(lines)} records identical" + (f"; differ: {diff[:10]}" if diff else ""))
