@@ -337,6 +337,8 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
 
 
 def _span(cell: etree._Element, attr: str) -> int:
+    if cell.get(attr) is None:
+        return 1
     m = re.match(r"\s*(\d{1,6})", cell.get(attr) or "")  # a 5000-digit span is not an int() input
     return int(m.group(1)) if m else 1
 
@@ -391,6 +393,12 @@ def read_table(table: etree._Element) -> TableGrid:
 
 def cell_text(cell: etree._Element) -> str:
     """A cell's text: inline pieces glued as written, its lines joined without spaces in Chinese."""
+    if not len(cell):  # most cells hold one string: what the walk below makes of it
+        t = cell.text
+        if not t or not (t.strip() or ("\n" not in t and "\r" not in t)):
+            return join_pieces([])
+        line = collapse_ws(t).strip()
+        return join_pieces([line] if line else [])
     out = _Writer(in_cell=True)
     out.walk(cell)
     out.flush()
