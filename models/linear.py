@@ -9,6 +9,7 @@ library versions, unlike pickles, and keep the shipped model small.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +26,17 @@ class TfidfField:
     offset: int  # first column of this field in the joint feature space
     n_max: int = 3
 
-    def features(self, text: str) -> tuple[list[int], list[float]]:
-        ids = [i for i in map(self.vocab.get, char_ngrams(text, self.n_max)) if i is not None]
-        if not ids:
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.features_of(Counter(char_ngrams(text, self.n_max)))
+
+    def features_of(self, grams: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Columns (ascending) and l2-normed sublinear TF-IDF values of the counted n-grams."""
+        get = self.vocab.get
+        found = sorted((i, n) for g, n in grams.items() if (i := get(g)) is not None)
+        if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        cols, counts = np.unique(np.asarray(ids), return_counts=True)
+        cols = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
+        counts = np.fromiter((n for _, n in found), dtype=np.int64, count=len(found))
         vals = (1.0 + np.log(counts)) * self.idf[cols]
         vals /= np.linalg.norm(vals) or 1.0
         return cols + self.offset, vals
@@ -50,8 +57,17 @@ class LinearModel:
         wt = self.coef.T  # (n_features, k) view
         out = np.empty((len(texts), len(self.classes)), dtype=np.float64)
         dense_off = self.fields[-1].offset + len(self.fields[-1].idf) if self.fields else 0
+        # A sentence is also the next one's "before" and the last one's "after": count its n-grams once.
+        grams: dict[tuple[str, int], Counter[str]] = {}
+
+        def counted(t: str, n_max: int) -> Counter[str]:
+            c = grams.get((t, n_max))
+            if c is None:
+                c = grams[(t, n_max)] = Counter(char_ngrams(t, n_max))
+            return c
+
         for i, row in enumerate(texts):
-            feats = [f.features(t) for f, t in zip(self.fields, row, strict=True)]
+            feats = [f.features_of(counted(t, f.n_max)) for f, t in zip(self.fields, row, strict=True)]
             cols = np.concatenate([c for c, _ in feats])
             vals = np.concatenate([v for _, v in feats])
             s = vals @ wt[cols] if len(cols) else np.zeros(len(self.classes))

@@ -242,3 +242,13 @@ def test_real_page_grid_cells_located_in_text(name: str) -> None:
             for c, text in enumerate(row):
                 span = g.spans[r][c]
                 assert (doc.text[span[0] : span[1]] if span else "") == " ".join(text.split()), (r, c)
+
+
+def test_removed_nodes_keep_the_strings_either_side_apart() -> None:
+    """A comment or script between two number pieces is removed, its tail kept as its own string:
+    a newline-only tail is source formatting (dropped), so the pieces glue; a space tail is kept."""
+    body = ARTICLE.replace("<span>3</span><span>56</span>",
+                           "<span>3</span><!-- x -->\n<span>56</span>，另有<b>7</b><script>s()</script> <b>8</b>")
+    d = load_html(page(body).encode("utf-8"))
+    assert "主动公开政府信息356，另有7 8条" in d.text
+

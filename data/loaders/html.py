@@ -9,17 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
-from bs4 import (
-    BeautifulSoup,
-    Comment,
-    Declaration,
-    Doctype,
-    NavigableString,
-    PageElement,
-    ProcessingInstruction,
-    Tag,
-)
+from lxml import etree
 
 from .base import Document, LoadError, TableGrid, join_located
 from .charset import canonical_encoding, decode, detect_encoding, mostly_utf8, sniff_bom, sniff_utf16
@@ -79,7 +71,12 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode(data, encoding)[0], encoding
 
 
-# ---- pruning ------------------------------------------------------------------------------
+# ---- the tree -----------------------------------------------------------------------------
+#
+# The page is parsed by lxml into its own tree (no bs4 objects: building those cost most of a
+# page's time). A string is an element's ``text`` (inside it) or a child's ``tail`` (inside the
+# parent). A removed element is swapped for a placeholder that keeps its tail, so the strings on
+# either side stay separate strings, exactly as the page had them.
 
 _JUNK_TAGS = {
     "script", "style", "noscript", "template", "iframe", "frame", "object", "embed", "applet",
@@ -109,95 +106,188 @@ _BLOCK_TAGS = {
     "main", "blockquote", "pre", "address", "center", "hr", "figure", "figcaption", "header",
     "footer", "nav", "aside", "form", "fieldset", "legend", "details", "summary", "body", "html",
 }  # fmt: skip
-_SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+_GONE = "gongkai-removed"  # the placeholder of a removed element (a tag no page uses)
+_ASCII_SPACES = " \n\t\x0c\r"
+_KEEP_SPACE = {"pre", "textarea"}  # their whitespace-only strings are kept as written
+# Strings under these are not text of the element holding them (bs4's string containers).
+_NOT_TEXT = {"script", "style", "template", "rt", "rp"}
 
 
-def _prune(root: Tag, drop: Callable[[PageElement], bool]) -> None:
+def _parse(markup: str) -> etree._Element | None:
+    parser = etree.HTMLParser(recover=True)
+    try:
+        parser.feed(markup)
+        return parser.close()
+    except etree.LxmlError:
+        return None
+
+
+def _squeeze_blank(root: etree._Element) -> None:
+    """A whitespace-only string becomes one newline (if it held one) or one space, outside <pre>.
+
+    The rule the text writer was tuned with: a newline-only string between tags is source
+    formatting and is dropped, a space is kept.
+    """
+    stack = [(root, root.tag in _KEEP_SPACE)]
+    while stack:
+        el, keep = stack.pop()
+        for c in el:
+            if not isinstance(c.tag, str):
+                if not keep and c.tail and not c.tail.strip(_ASCII_SPACES):
+                    c.tail = "\n" if "\n" in c.tail else " "
+                continue
+            stack.append((c, keep or c.tag in _KEEP_SPACE))
+            if not keep and c.tail and not c.tail.strip(_ASCII_SPACES):
+                c.tail = "\n" if "\n" in c.tail else " "
+        if not keep and el.text and not el.text.strip(_ASCII_SPACES):
+            el.text = "\n" if "\n" in el.text else " "
+
+
+def _tags(el: etree._Element) -> list[etree._Element]:
+    """Child elements (no comments, no removed placeholders)."""
+    return [c for c in el if isinstance(c.tag, str) and c.tag != _GONE]
+
+
+def _remove(el: etree._Element) -> None:
+    gone = etree.Element(_GONE)
+    gone.tail = el.tail
+    el.getparent().replace(el, gone)
+
+
+def _prune(root: etree._Element, drop: Callable[[etree._Element], bool]) -> None:
     """Remove every node under ``root`` for which ``drop`` holds, not looking inside removed ones."""
-    # One hand-rolled walk: bs4's find_all filters are slow on big Word pages.
-    stack: list[PageElement] = list(root.children)
+    stack = [c for c in root if c.tag != _GONE]
     while stack:
         node = stack.pop()
         if drop(node):
-            node.extract()
-        elif isinstance(node, Tag):
-            stack.extend(node.children)
+            _remove(node)
+        elif isinstance(node.tag, str):
+            stack.extend(c for c in node if c.tag != _GONE)
 
 
-def _drop_junk(soup: BeautifulSoup) -> None:
-    _prune(soup, lambda n: isinstance(n, _SKIP_STRINGS) or (isinstance(n, Tag) and n.name in _JUNK_TAGS))
+def _drop_junk(root: etree._Element) -> None:
+    """Remove code, media, form controls, comments and processing instructions under ``root``."""
+    # Found by lxml's own iterator; one inside an already removed element is removed from the
+    # detached subtree, which leaves the page as a walk that skips removed elements would.
+    for el in list(root.iter(*_JUNK_TAGS, etree.Comment, etree.PI, etree.Entity)):
+        if el is not root:
+            _remove(el)
 
 
-def _weights(root: Tag) -> dict[int, int]:
-    """Chinese characters of non-link text under each element (keyed by id), in one pass."""
-    weights: dict[int, int] = {}
-    for s in root.find_all(string=True):
-        n = len(_CJK.findall(s))
-        if not n:
+def _text(el: etree._Element, strip: bool = False, sep: str = "") -> str:
+    """The element's text: its strings in order, comments and script/style/ruby strings left out."""
+    out: list[str] = []
+
+    def add(s: str | None) -> None:
+        if s:
+            if strip:
+                s = s.strip()
+                if not s:
+                    return
+            out.append(s)
+
+    stack: list[object] = [el]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            add(item)
             continue
-        chain: list[int] = []
-        for parent in s.parents:
-            if parent.name == "a":
-                break  # menus and link lists are links; report text is not
-            chain.append(id(parent))
-            if parent is root:
-                for key in chain:
-                    weights[key] = weights.get(key, 0) + n
-                break
+        if isinstance(item.tag, str) and (item.tag not in _NOT_TEXT or item is el):
+            add(item.text)
+            for c in reversed(item):
+                if c.tail:
+                    stack.append(c.tail)
+                stack.append(c)
+    return sep.join(out)
+
+
+def _weights(root: etree._Element) -> dict[etree._Element, int]:
+    """Chinese characters of non-link text under each element, in one pass (links count for nothing)."""
+    weights: dict[etree._Element, int] = {}
+    order: list[etree._Element] = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        order.append(el)
+        stack.extend(c for c in el if isinstance(c.tag, str))
+    for el in reversed(order):  # children before parents
+        if el.tag == "a":
+            continue  # menus and link lists are links; report text is not
+        n = len(_CJK.findall(el.text)) if el.text else 0
+        for c in el:
+            if c.tail:
+                n += len(_CJK.findall(c.tail))
+            n += weights.get(c, 0)
+        if n:
+            weights[el] = n
     return weights
 
 
 _TABLE_WORDS = re.compile(r"公开|申请|行政|复议|诉讼|许可|处罚|规范性文件")
 
 
-def _report_tables(tag: Tag) -> int:
+def _report_tables(tag: etree._Element) -> list[etree._Element]:
     """Data tables under ``tag`` that look like the report's (not calendars or widgets)."""
-    return sum(
-        1
-        for t in tag.find_all("table")
-        if not _is_layout_table(t) and len(_rows(t)) >= 2 and _TABLE_WORDS.search(t.get_text())
-    )
+    return [
+        t
+        for t in _tables_in(tag)
+        if not _is_layout_table(t) and len(_rows(t)) >= 2 and _TABLE_WORDS.search(_text(t))
+    ]
 
 
-def find_article(root: Tag, weights: dict[int, int]) -> Tag:
+def find_article(root: etree._Element, weights: dict[etree._Element, int]) -> etree._Element:
     """The smallest element holding most of the page's non-link Chinese text and all report tables."""
-    total = weights.get(id(root), 0)
-    tables = _report_tables(root)
+    total = weights.get(root, 0)
+    report = _report_tables(root)  # judged once: the tree does not change while descending
+    tables = len(report)
     cur = root
     while True:
-        children = [c for c in cur.children if isinstance(c, Tag)]
-        best = max(children, key=lambda c: weights.get(id(c), 0), default=None)
-        if best is None or weights.get(id(best), 0) < _DESCEND_SHARE * total:
+        children = _tags(cur)
+        best = max(children, key=lambda c: weights.get(c, 0), default=None)
+        if best is None or weights.get(best, 0) < _DESCEND_SHARE * total:
             return cur
-        if best.name == "table" and not _is_layout_table(best):
+        if best.tag == "table" and not _is_layout_table(best):
             return cur  # a data table is read whole, never entered
-        if tables and _report_tables(best) < tables:
+        if tables and sum(1 for t in report if any(a is best for a in t.iterancestors())) < tables:
             return cur
         cur = best
 
 
-def _attr_text(tag: Tag) -> str:
-    cls = tag.get("class") or []
-    return " ".join(cls if isinstance(cls, list) else [cls]) + " " + str(tag.get("id") or "")
+_WORD = re.compile(r"\S+")
 
 
-def _is_chrome(tag: Tag) -> bool:
-    if tag.name in _CHROME_TAGS:
+def _attr_text(tag: etree._Element) -> str:
+    return " ".join(_WORD.findall(tag.get("class") or "")) + " " + (tag.get("id") or "")
+
+
+def _is_chrome(tag: etree._Element) -> bool:
+    if tag.tag in _CHROME_TAGS:
         return True
-    if tag.has_attr("hidden") or _HIDDEN_STYLE.search(tag.get("style") or ""):
+    if tag.get("hidden") is not None or _hidden_style(tag.get("style") or ""):
         return True
-    words = re.findall(r"[a-z]+", _CAMEL.sub(" ", _attr_text(tag)).lower())
+    return _chrome_attrs(tag.get("class") or "", tag.get("id") or "")
+
+
+@lru_cache(maxsize=4096)  # pages repeat a few class/style values on every element
+def _hidden_style(style: str) -> bool:
+    return bool(_HIDDEN_STYLE.search(style))
+
+
+@lru_cache(maxsize=4096)
+def _chrome_attrs(cls: str, id_: str) -> bool:
+    text = " ".join(_WORD.findall(cls)) + " " + id_
+    words = re.findall(r"[a-z]+", _CAMEL.sub(" ", text).lower())
     return any(_CHROME_WORD.fullmatch(w) for w in words)
 
 
-def _drop_chrome(body: Tag, weights: dict[int, int]) -> None:
-    protect = _PROTECT_SHARE * weights.get(id(body), 0)
+def _drop_chrome(body: etree._Element, weights: dict[etree._Element, int]) -> None:
+    protect = _PROTECT_SHARE * weights.get(body, 0)
     _prune(
         body,
         lambda n: (
-            isinstance(n, Tag)
+            isinstance(n.tag, str)
             and _is_chrome(n)
-            and weights.get(id(n), 0) <= protect
+            and weights.get(n, 0) <= protect
             and not _has_data_table(n)
         ),
     )
@@ -231,42 +321,48 @@ def is_chrome_line(line: str) -> bool:
 _MAX_COLSPAN = 200
 
 
-def _rows(table: Tag) -> list[Tag]:
+def _rows(table: etree._Element) -> list[etree._Element]:
     rows = []
-    for child in table.children:
-        if not isinstance(child, Tag):
-            continue
-        if child.name == "tr":
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
             rows.append(child)
-        elif child.name in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child.children if isinstance(c, Tag) and c.name == "tr")
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if c.tag == "tr")
     return rows
 
 
-def _cells(tr: Tag) -> list[Tag]:
-    return [c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    return [c for c in tr if c.tag in ("td", "th")]
 
 
-def _span(cell: Tag, attr: str) -> int:
-    m = re.match(r"\s*(\d{1,6})", str(cell.get(attr) or ""))  # a 5000-digit span is not an int() input
+def _span(cell: etree._Element, attr: str) -> int:
+    if cell.get(attr) is None:
+        return 1
+    m = re.match(r"\s*(\d{1,6})", cell.get(attr) or "")  # a 5000-digit span is not an int() input
     return int(m.group(1)) if m else 1
 
 
-def _has_data_table(tag: Tag) -> bool:
-    return any(len(_rows(t)) >= 2 for t in tag.find_all("table"))
+def _tables_in(tag: etree._Element) -> list[etree._Element]:
+    """The ``<table>`` elements strictly under ``tag``."""
+    return [t for t in tag.iter("table") if t is not tag]
 
 
-def _is_layout_table(table: Tag) -> bool:
+def _has_data_table(tag: etree._Element) -> bool:
+    return any(len(_rows(t)) >= 2 for t in _tables_in(tag))
+
+
+def _is_layout_table(table: etree._Element) -> bool:
     """Tables that lay out a page or box a text (nested data table, one column) are not data."""
     rows = _rows(table)
     if not rows:
         return True
     if all(len(_cells(tr)) <= 1 and all(_span(td, "colspan") <= 1 for td in _cells(tr)) for tr in rows):
         return True
-    return any(len(_rows(inner)) >= 2 for inner in table.find_all("table"))
+    return any(len(_rows(inner)) >= 2 for inner in _tables_in(table))
 
 
-def read_table(table: Tag) -> TableGrid:
+def read_table(table: etree._Element) -> TableGrid:
     """A ``<table>`` as a grid, rowspan/colspan expanded (origin at each cell's top-left)."""
     rows = _rows(table)
     n_rows = len(rows)
@@ -295,8 +391,14 @@ def read_table(table: Tag) -> TableGrid:
     return TableGrid(cells=cells, origin=origin, anchor=anchors)
 
 
-def cell_text(cell: Tag) -> str:
+def cell_text(cell: etree._Element) -> str:
     """A cell's text: inline pieces glued as written, its lines joined without spaces in Chinese."""
+    if not len(cell):  # most cells hold one string: what the walk below makes of it
+        t = cell.text
+        if not t or not (t.strip() or ("\n" not in t and "\r" not in t)):
+            return join_pieces([])
+        line = collapse_ws(t).strip()
+        return join_pieces([line] if line else [])
     out = _Writer(in_cell=True)
     out.walk(cell)
     out.flush()
@@ -325,32 +427,35 @@ class _Writer:
                 self.lines.append(line)
                 self.is_table_line.append(False)
 
-    def walk(self, node: Tag) -> None:
+    def walk(self, node: etree._Element) -> None:
         # Explicit stack: Word pages nest deeply enough to worry about recursion limits.
         stack: list[object] = [node]
         while stack:
             item = stack.pop()
             if item is _FLUSH:
                 self.flush()
-            elif isinstance(item, NavigableString):
-                if isinstance(item, _SKIP_STRINGS):
-                    continue
-                s = str(item)
+            elif isinstance(item, str):
                 # Whitespace-only text holding a line break is source formatting between tags;
                 # kept, it would split numbers that Word writes as <span>1</span>\n<span>66</span>.
-                if s.strip() or ("\n" not in s and "\r" not in s):
-                    self._buf.append(s)
-            elif isinstance(item, Tag):
-                if item.name == "table" and item is not node:
+                if item.strip() or ("\n" not in item and "\r" not in item):
+                    self._buf.append(item)
+            else:
+                tag = item.tag
+                if tag == "table" and item is not node:
                     self._table(item)
-                elif item.name in _BLOCK_TAGS:
+                    continue
+                if tag in _BLOCK_TAGS:
                     self.flush()
                     stack.append(_FLUSH)
-                    stack.extend(reversed(list(item.children)))
-                else:
-                    stack.extend(reversed(list(item.children)))
+                for c in reversed(item):  # the children, each followed by its tail
+                    if c.tail:
+                        stack.append(c.tail)
+                    if c.tag != _GONE:
+                        stack.append(c)
+                if item.text:
+                    stack.append(item.text)
 
-    def _table(self, table: Tag) -> None:
+    def _table(self, table: etree._Element) -> None:
         self.flush()
         if _is_layout_table(table) and not self.in_cell:
             for tr in _rows(table):
@@ -384,24 +489,26 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |--)\s*")
 _MIN_CJK = 50
 
 
-def _in_menu(tag: Tag) -> bool:
+def _in_menu(tag: etree._Element) -> bool:
     # Titles inside links or lists name other reports in menus, not this one.
-    return tag.find_parent(["a", "li", "nav"]) is not None
+    return any(a.tag in ("a", "li", "nav") for a in tag.iterancestors())
 
 
-def title_hint(soup: BeautifulSoup) -> str | None:
+def title_hint(root: etree._Element) -> str | None:
     """The report's title: CMS ArticleTitle meta, a heading/title element, else <title>'s first part."""
     candidates: list[str] = []
     page_title = ""
-    for tag in soup.find_all(True):
-        name = tag.name
+    for tag in root.iter():
+        name = tag.tag
+        if not isinstance(name, str):
+            continue
         if name == "meta":
-            if str(tag.get("name") or "").lower() in ("articletitle", "title") and tag.get("content"):
-                candidates.insert(0, str(tag["content"]))
+            if (tag.get("name") or "").lower() in ("articletitle", "title") and tag.get("content"):
+                candidates.insert(0, tag.get("content"))
         elif name == "title":
-            page_title = page_title or tag.get_text(strip=True)
+            page_title = page_title or _text(tag, strip=True)
         elif (name in ("h1", "h2", "h3") or "title" in _attr_text(tag).lower()) and not _in_menu(tag):
-            candidates.append(tag.get_text("", strip=True))
+            candidates.append(_text(tag, strip=True))
     candidates += _TITLE_SPLIT.split(page_title)
     candidates = [collapse_ws(c).strip() for c in candidates]
     candidates = [c for c in candidates if 4 <= len(c) <= 150]
@@ -416,7 +523,7 @@ def _is_report(text: str) -> bool:
     return "信息公开" in text and len(_CJK.findall(text)) >= _MIN_CJK
 
 
-def _render(body: Tag) -> tuple[str, list[TableGrid]]:
+def _render(body: etree._Element) -> tuple[str, list[TableGrid]]:
     writer = _Writer()
     writer.walk(body)
     writer.flush()
@@ -431,13 +538,13 @@ def _render(body: Tag) -> tuple[str, list[TableGrid]]:
 _MAX_DEPTH = 400
 
 
-# Tags authors close (unlike p, td, li): their open count bounds the depth bs4 will build.
+# Tags authors close (unlike p, td, li): their open count bounds the depth of the tree built.
 _CONTAINER_TAG = re.compile(r"<(/?)(div|span|table|font|b|strong|a|ul|ol|section|article|center|form|em|i)\b",
                             re.IGNORECASE)
 
 
 def _check_raw_depth(markup: str) -> None:
-    """Refuse absurdly nested markup before bs4 builds it (bs4 spends time per level per node)."""
+    """Refuse absurdly nested markup before the tree is built (the walks spend time per level per node)."""
     depth = 0
     for m in _CONTAINER_TAG.finditer(markup):
         depth = max(0, depth - 1) if m.group(1) else depth + 1
@@ -445,13 +552,13 @@ def _check_raw_depth(markup: str) -> None:
             raise LoadError(f"the HTML page nests its elements more than {_MAX_DEPTH} levels deep: damaged markup")
 
 
-def _check_depth(soup: BeautifulSoup) -> None:
-    stack = [(soup, 0)]
+def _check_depth(root: etree._Element) -> None:
+    stack = [(root, 1)]
     while stack:
         tag, depth = stack.pop()
         if depth > _MAX_DEPTH:
             raise LoadError(f"the HTML page nests its elements more than {_MAX_DEPTH} levels deep: damaged markup")
-        stack.extend((c, depth + 1) for c in tag.children if isinstance(c, Tag))
+        stack.extend((c, depth + 1) for c in tag if isinstance(c.tag, str))
 
 
 def load_html(path_or_bytes: Source) -> Document:
@@ -462,11 +569,16 @@ def load_html(path_or_bytes: Source) -> Document:
     """
     markup, encoding = decode_html(read_source(path_or_bytes))
     _check_raw_depth(markup)
-    soup = BeautifulSoup(markup, "lxml")
-    _check_depth(soup)
-    title = title_hint(soup)
-    _drop_junk(soup)
-    root = soup.body or soup
+    page = _parse(markup)
+    if page is None:
+        raise LoadError("no government information-disclosure report text was found in this HTML page")
+    _check_depth(page)
+    _squeeze_blank(page)
+    title = title_hint(page)
+    _drop_junk(page)
+    root = next(page.iter("body"), None)
+    if root is None:
+        root = page
     weights = _weights(root)
     article = find_article(root, weights)
     # If the article guess lost the report (odd markup), fall back to the whole page.

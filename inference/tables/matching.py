@@ -194,17 +194,26 @@ def _labels_in(label: str, targets: Sequence[RowTarget]) -> list[tuple[int, int,
     At each position the longest printed form wins, so "其他" inside "其他法律行政法规禁止公开"
     is not a row of its own; matches never overlap.
     """
-    forms = sorted(((f, ti) for ti, t in enumerate(targets) for f in t.forms if f), key=lambda x: -len(x[0]))
+    pattern, target_of = _label_pattern(tuple(targets))
     out: list[tuple[int, int, int]] = []
+    if pattern is None:
+        return out
     pos = 0
-    while pos < len(label):
-        hit = next(((ti, len(f)) for f, ti in forms if label.startswith(f, pos)), None)
-        if hit is None:
-            pos += 1
-            continue
-        out.append((hit[0], pos, pos + hit[1]))
-        pos += hit[1]
+    while (m := pattern.search(label, pos)) is not None:
+        out.append((target_of[m.group()], m.start(), m.end()))
+        pos = m.end()
     return out
+
+
+@lru_cache(maxsize=64)
+def _label_pattern(targets: tuple[RowTarget, ...]) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+    """The printed forms as one alternation, longest first (a regex tries alternatives in order, so at
+    each position the longest form wins, ties to the earlier row), and the row of each form."""
+    forms = sorted(((f, ti) for ti, t in enumerate(targets) for f in t.forms if f), key=lambda x: -len(x[0]))
+    target_of: dict[str, int] = {}
+    for f, ti in forms:
+        target_of.setdefault(f, ti)
+    return (re.compile("|".join(re.escape(f) for f, _ in forms)) if forms else None), target_of
 
 
 @dataclass
