@@ -27,15 +27,17 @@ HOSTILE = "某某街道办事处<script>window.__pwned=1</script>"
 HOSTILE_TEXT = "<img src=x onerror=\"window.__pwned2=1\">本年度无其他事项。"
 
 
-def open_watched(pg, path: Path, timeout: int):
-    """Open ``path`` in ``pg`` and wait for the page to say it is ready; console errors, page
-    errors and any network request are kept in ``pg.problems``."""
+def open_watched(pg, path: Path, timeout: int, ready: str | None = "body[data-ready='1']"):
+    """Open ``path`` in ``pg`` and wait for the page to say it is ready (``ready``: a selector, or
+    None for a page without script); console errors, page errors and any network request are
+    kept in ``pg.problems``."""
     pg.problems = []  # console errors, page errors, network requests
     pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
     pg.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else pg.problems.append(f"network: {r.url}"))
     pg.goto(path.as_uri())
-    pg.wait_for_selector("body[data-ready='1']", timeout=timeout)
+    if ready:
+        pg.wait_for_selector(ready, timeout=timeout)
     return pg
 
 

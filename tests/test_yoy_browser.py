@@ -53,11 +53,7 @@ def browser():
 def test_the_comparison_page_renders_labels_navigation_and_escaped_text(built, browser):
     root, _, _ = built
     pg = browser.new_page(viewport={"width": 1200, "height": 900})
-    pg.problems = []
-    pg.on("console", lambda m: pg.problems.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.problems.append(str(e)))
-    pg.on("request", lambda r: None if r.url.startswith("file:") else pg.problems.append(r.url))
-    pg.goto((root / "c.html").as_uri())
+    open_watched(pg, root / "c.html", timeout=30000, ready=None)
     assert pg.problems == []
     assert pg.evaluate("window.__pwned === undefined && window.__pwned2 === undefined")
     assert HOSTILE.split(">")[0] in pg.inner_text("main")  # shown as text
