@@ -256,3 +256,13 @@ def test_choose_dropped_one_per_row_and_column():
         cols = [k.rsplit(".", 1)[1] for k in keys]
         assert len(set(map(tuple, rows))) == 2 and len(set(cols)) == 2
         assert all(k.startswith("applications.") and k in report.tables.values for k in keys)
+
+
+def test_fee_printed_with_fixed_decimals_only_where_nothing_is_lost():
+    """A style drawn for one report (2 decimals) reused for another fee keeps every printed digit."""
+    from gongkai.data.synth.grids import LabelStyle
+
+    st = LabelStyle(fee_digits=2)
+    assert st.value(21.66, fee=True) == "21.66"
+    assert st.value(21.6557, fee=True) == "21.6557"
+    assert st.value(3.0, fee=True) == "3.00"

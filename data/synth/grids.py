@@ -115,7 +115,10 @@ class LabelStyle:
         if v is None:
             return ""
         if fee:
-            return f"{v:.{self.fee_digits}f}" if self.fee_digits is not None else fmt_amount(float(v))
+            # Fixed decimals only where they lose nothing: the print must say what the gold says
+            # (a style drawn for one report is reused for its next year's, whose fee may differ).
+            fixed = self.fee_digits is not None and round(v, self.fee_digits) == v
+            return f"{v:.{self.fee_digits}f}" if fixed else fmt_amount(float(v))
         return str(int(v))
 
 
