@@ -27,11 +27,10 @@ from gongkai.data.normalize import Normalized, normalize
 from gongkai.data.numbers import parse_number
 from gongkai.inference.layout import Cell, Group
 from gongkai.inference.tables.matching import assign_rows, squash
-from gongkai.inference.tables.readers import _active_matcher, _applications_matcher
+from gongkai.inference.tables.readers import active_matcher, applications_matcher
 from gongkai.inference.tables.rows import ReadState
 
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:件|个|次|万元|元)?$")
-_UNIT = re.compile(r"(?:件|个|次|万元|元)$")
 _BLANK = re.compile(r"^[-—–/／−]*$")  # nothing, or a dash/slash printed for nothing
 
 # Column words, most specific first (a bottom header cell holds one of them).
@@ -109,7 +108,7 @@ def _value(g: RecordGrid, text: str, r: int, c: int, fee: bool = False) -> tuple
         return True, None
     if not _NUMBER.match(s):
         return False, None
-    value = parse_number(_UNIT.sub("", s).replace(",", "").replace("−", "-"))
+    value = parse_number(s)  # unit words, thousands commas and the minus sign handled there
     if value is None:
         return True, None  # digits but no plausible count (a 40-digit run): unknown, reported missing
     if fee:
@@ -243,7 +242,7 @@ def _read_applications(state: ReadState, grids: list[RecordGrid], text: str) -> 
         groups += _row_groups(g, text, start, [cols[k] for k in APP_COLS], _APP_HEAD)
     for a, b in zip(groups, groups[1:], strict=False):
         a.after = b.label
-    matcher = _applications_matcher()
+    matcher = applications_matcher()
     union = matcher.targets
     assignment = assign_rows(groups, matcher)
     if len(assignment) < 10:
@@ -295,7 +294,7 @@ def _read_review(state: ReadState, g: RecordGrid, text: str) -> bool:
 def _read_active(state: ReadState, g: RecordGrid, text: str) -> bool:
     template = state.tables.template if state.tables.template in _ACTIVE_DOC_WORDS else "2021"
     doc_words = _ACTIVE_DOC_WORDS[template]
-    matcher = _active_matcher(template)
+    matcher = active_matcher(template)
     targets = matcher.targets
     header: dict[int, str] = {}  # value column -> header words in force over it
     groups: list[Group] = []

@@ -64,7 +64,8 @@ _FEE_AMOUNT = re.compile(r"收费金额")
 
 
 @lru_cache(maxsize=4)
-def _active_matcher(template: str) -> RowMatcher:
+def active_matcher(template: str) -> RowMatcher:
+    """The row matcher of the active-disclosure table (text and grid readers share it)."""
     targets = [RowTarget(r.key, core_label(r.label)) for r in active_rows(template)]  # type: ignore[arg-type]
     # 规范性文件 is printed with or without 行政.
     targets[1] = RowTarget("normative_documents", "行政规范性文件", ("规范性文件",))
@@ -110,7 +111,7 @@ def _place_runs(state: ReadState, runs: list[LabelRun], keys_of) -> None:
 def read_active(state: ReadState, text: str, start: int, end: int) -> None:
     """Section 2's table: documents (3 columns), decisions and fees (1 column each)."""
     rows = active_rows(state.tables.template)
-    matcher = _active_matcher(state.tables.template)
+    matcher = active_matcher(state.tables.template)
     targets = matcher.targets
     groups, runs = split_label_runs(tokenize_groups(text, start, end), matcher, _active_width(targets))
     assignment = assign_rows(groups, matcher)
@@ -144,7 +145,8 @@ def read_active(state: ReadState, text: str, start: int, end: int) -> None:
 
 
 @lru_cache(maxsize=1)
-def _applications_matcher() -> RowMatcher:
+def applications_matcher() -> RowMatcher:
+    """The row matcher of the applications table, both forms of (六)其他处理."""
     split_rows = application_rows(True)
     single = application_rows(False)
     # One target list holding both forms of (六): the alignment picks what was printed.
@@ -160,7 +162,7 @@ def _review_matcher() -> RowMatcher:
 
 def read_applications(state: ReadState, text: str, start: int, end: int) -> None:
     """Section 3's table: 25 rows (23 when (六)其他处理 is one row) × 7 applicant columns."""
-    matcher = _applications_matcher()
+    matcher = applications_matcher()
     union = matcher.targets
     subs = {"other.no_correction", "other.unpaid_fee", "other.other"}
     groups, runs = split_label_runs(
